@@ -1,0 +1,5 @@
+/** The outcome of a domain operation that can fail in an expected way. Exceptions are for the unexpected. */
+export type Result<T, E> = { ok: true; value: T } | { ok: false; error: E };
+
+export const ok = <T>(value: T): Result<T, never> => ({ ok: true, value });
+export const err = <E>(error: E): Result<never, E> => ({ ok: false, error });

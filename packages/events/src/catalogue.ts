@@ -1,0 +1,129 @@
+import { z } from "zod";
+import { buildEnvelope, type CloudEvent, CloudEventSchema, type NewEventOptions } from "./envelope";
+
+const tenantSlug = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]*$/)
+  .describe("a brand's slug, e.g. girlfanz");
+
+/**
+ * Every event the platform emits: its CloudEvents `source` and the zod schema of its `data`. The
+ * shapes of the blueprint's own examples are kept exactly (tenant fields in `data` carry slugs, as
+ * there); the envelope's `tenantid` carries the tenant id.
+ */
+export const EVENT_CATALOGUE = {
+  "fun.profile.created": {
+    source: "iam",
+    description: "A profile was created for an account.",
+    data: z.object({ profileId: z.string(), accountId: z.string(), tenantIds: z.array(tenantSlug) }),
+  },
+  "fun.content.published": {
+    source: "content",
+    description: "A post was published on its canonical brand.",
+    data: z.object({ contentId: z.string(), creatorId: z.string(), tenantId: tenantSlug }),
+  },
+  "fun.content.crossposted": {
+    source: "content",
+    description: "A post was cross-posted from one brand to others.",
+    data: z.object({ contentId: z.string(), fromTenant: tenantSlug, toTenants: z.array(tenantSlug).min(1) }),
+  },
+  "fun.media.fingerprint.ready": {
+    source: "media",
+    description: "An asset's SHA-256 and perceptual hashes are stored.",
+    data: z.object({
+      assetId: z.string(),
+      contentId: z.string().nullable(),
+      sha256: z.string().regex(/^[0-9a-f]{64}$/),
+      pdq: z
+        .string()
+        .regex(/^[0-9a-f]{64}$/)
+        .nullable(),
+      phash: z
+        .string()
+        .regex(/^[0-9a-f]{16}$/)
+        .nullable(),
+    }),
+  },
+  "fun.moderation.flagged": {
+    source: "moderation",
+    description: "Something was flagged for review or blocked.",
+    data: z.object({
+      subjectType: z.enum(["content", "asset", "profile", "message"]),
+      subjectId: z.string(),
+      reason: z.string(),
+      detector: z.string().optional(),
+    }),
+  },
+  "fun.payout.processed": {
+    source: "commerce",
+    description: "A creator payout settled or failed at the provider.",
+    data: z.object({
+      payoutId: z.string(),
+      profileId: z.string(),
+      amountCents: z.number().int().nonnegative(),
+      currency: z.string().length(3),
+      status: z.enum(["paid", "failed"]),
+    }),
+  },
+  "fun.ad.impression": {
+    source: "ads",
+    description: "An ad creative was shown in a placement.",
+    data: z.object({
+      impressionId: z.string(),
+      creativeId: z.string(),
+      campaignId: z.string(),
+      tenantId: tenantSlug,
+      slot: z.string(),
+    }),
+  },
+} as const;
+
+export type EventType = keyof typeof EVENT_CATALOGUE;
+export type EventData<T extends EventType> = z.infer<(typeof EVENT_CATALOGUE)[T]["data"]>;
+
+export const EVENT_TYPES = Object.keys(EVENT_CATALOGUE) as EventType[];
+
+export function isEventType(type: string): type is EventType {
+  return Object.hasOwn(EVENT_CATALOGUE, type);
+}
+
+/** A new event of a catalogued type; its data is checked against the type's schema. */
+export function createEvent<T extends EventType>(
+  type: T,
+  data: EventData<T>,
+  options?: NewEventOptions,
+): CloudEvent<EventData<T>> {
+  const definition = EVENT_CATALOGUE[type];
+  const checked = definition.data.parse(data) as EventData<T>;
+  return buildEnvelope(type, definition.source, checked, options);
+}
+
+/** The envelope schema with a catalogued type's data schema in place of `data`. */
+export function envelopeSchemaFor<T extends EventType>(type: T) {
+  return CloudEventSchema.extend({ type: z.literal(type), data: EVENT_CATALOGUE[type].data });
+}
+
+/** A received event checked against the envelope and, for catalogued types, its data schema. */
+export function parseEvent(value: unknown): z.ZodSafeParseResult<CloudEvent> {
+  const envelope = CloudEventSchema.safeParse(value);
+  if (!envelope.success || !isEventType(envelope.data.type))
+    return envelope as z.ZodSafeParseResult<CloudEvent>;
+  return envelopeSchemaFor(envelope.data.type).safeParse(value) as z.ZodSafeParseResult<CloudEvent>;
+}
+
+/** JSON Schema (draft 2020-12) of each event type's full envelope, keyed by type. */
+export function eventJsonSchemas(): Record<
+  EventType,
+  { source: string; description: string; schema: unknown }
+> {
+  return Object.fromEntries(
+    EVENT_TYPES.map((type) => [
+      type,
+      {
+        source: EVENT_CATALOGUE[type].source,
+        description: EVENT_CATALOGUE[type].description,
+        schema: z.toJSONSchema(envelopeSchemaFor(type), { target: "draft-2020-12" }),
+      },
+    ]),
+  ) as Record<EventType, { source: string; description: string; schema: unknown }>;
+}

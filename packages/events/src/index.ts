@@ -1,0 +1,5 @@
+export * from "./catalogue";
+export * from "./consumer";
+export * from "./envelope";
+export * from "./outbox";
+export * from "./outbox-writer";

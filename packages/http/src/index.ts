@@ -1,0 +1,4 @@
+export * from "./api-error";
+export * from "./app";
+export * from "./problem";
+export * from "./route";

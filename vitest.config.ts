@@ -1,0 +1,86 @@
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
+import { buildSync } from "esbuild";
+import { defineConfig } from "vitest/config";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { buildSeed } from "./packages/db/src/seed";
+
+/**
+ * Test projects. Each worker's tests run inside workerd with that worker's own wrangler config, real
+ * local D1 (with the real migrations and the demo seed applied per test file), R2, Queues and
+ * Durable Objects. The gateway project also runs the three internal workers beside it, built from
+ * source and bound exactly as their wrangler configs say, so service-binding RPC is real. The e2e
+ * project runs in Node against a real `wrangler dev` stack.
+ */
+
+const INTERNAL_WORKERS = ["media", "vault", "compliance"] as const;
+
+/** Auxiliary workers must be plain JS for Miniflare; bundle each from source once per run. */
+function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
+  const outfile = `dist/test-workers/${name}.mjs`;
+  buildSync({
+    entryPoints: [`workers/${name}/src/index.ts`],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2024",
+    outfile,
+    external: ["cloudflare:*"],
+    logLevel: "error",
+  });
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(`workers/${name}/wrangler.toml`);
+  return { ...workerOptions, modules: true, scriptPath: outfile };
+}
+
+export default defineConfig(async () => {
+  const coreMigrations = await readD1Migrations("migrations/core");
+  const complianceMigrations = await readD1Migrations("migrations/compliance");
+  const seed = await buildSeed({ demo: true });
+  const testBindings = {
+    TEST_CORE_MIGRATIONS: coreMigrations,
+    TEST_COMPLIANCE_MIGRATIONS: complianceMigrations,
+    TEST_SEED: seed,
+  };
+  const workerProject = (name: string, configPath: string, include: string[], extra: object = {}) => ({
+    plugins: [
+      cloudflareTest({
+        wrangler: { configPath },
+        remoteBindings: false,
+        miniflare: { bindings: testBindings, ...extra },
+      }),
+    ],
+    test: {
+      name,
+      include,
+      setupFiles: ["packages/testing/src/apply-migrations.ts"],
+    },
+  });
+
+  return {
+    test: {
+      projects: [
+        workerProject(
+          "gateway",
+          "./wrangler.toml",
+          ["workers/gateway/**/*.test.ts", "packages/**/*.test.ts"],
+          {
+            workers: INTERNAL_WORKERS.map(auxiliaryWorker),
+          },
+        ),
+        workerProject("media", "./workers/media/wrangler.toml", ["workers/media/**/*.test.ts"]),
+        workerProject("vault", "./workers/vault/wrangler.toml", ["workers/vault/**/*.test.ts"]),
+        workerProject("compliance", "./workers/compliance/wrangler.toml", [
+          "workers/compliance/**/*.test.ts",
+        ]),
+        {
+          test: {
+            name: "e2e",
+            environment: "node",
+            include: ["e2e/**/*.test.ts"],
+            testTimeout: 120_000,
+            hookTimeout: 180_000,
+          },
+        },
+      ],
+    },
+  };
+});

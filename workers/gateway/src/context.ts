@@ -1,0 +1,16 @@
+import type { CoreDb } from "@fun/db";
+import type { OutboxWriter } from "@fun/events";
+import type { ApiEnv } from "@fun/http";
+import type { HostMatch } from "@fun/tenancy";
+
+/** What every gateway request carries once the host is resolved. */
+export interface GatewayServices {
+  db: CoreDb;
+  /** Queues events for the outbox in the caller's batch; the relay sends them after the response. */
+  outbox: OutboxWriter;
+}
+
+export type GatewayEnv = ApiEnv<
+  Env,
+  { host: Exclude<HostMatch, { kind: "media" | "upload" }>; services: GatewayServices }
+>;

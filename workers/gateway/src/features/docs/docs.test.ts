@@ -1,0 +1,73 @@
+import { callWorker } from "@fun/testing";
+import { describe, expect, it } from "vitest";
+import { createGatewayApp } from "../../app";
+
+type Operation = { responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: unknown };
+type Document = {
+  openapi: string;
+  info: { title: string };
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, unknown> };
+};
+
+async function fetchDocument(): Promise<Document> {
+  const response = await callWorker("/openapi.json");
+  expect(response.status).toBe(200);
+  return (await response.json()) as Document;
+}
+
+describe("GET /openapi.json", () => {
+  it("is an OpenAPI 3.1 document with a Problem component", async () => {
+    const document = await fetchDocument();
+    expect(document.openapi).toBe("3.1.0");
+    expect(document.info.title).toBe("FUN Core API");
+    expect(document.components.schemas).toHaveProperty("Problem");
+  });
+
+  it("lists every API route the app serves", async () => {
+    const document = await fetchDocument();
+    const served = createGatewayApp()
+      .routes.filter((r) => r.path.startsWith("/v1/") && r.method !== "ALL")
+      .map((r) => `${r.method.toLowerCase()} ${r.path.replace(/:(\w+)/g, "{$1}")}`);
+    const documented = Object.entries(document.paths).flatMap(([path, item]) =>
+      Object.keys(item).map((method) => `${method} ${path}`),
+    );
+    expect(served.length).toBeGreaterThanOrEqual(4);
+    expect(documented.sort()).toEqual([...new Set(served)].sort());
+  });
+
+  it("documents the error responses of every operation as problem+json", async () => {
+    const document = await fetchDocument();
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const [method, operation] of Object.entries(item)) {
+        const where = `${method.toUpperCase()} ${path}`;
+        for (const status of ["404", "405", "500"]) {
+          expect(operation.responses[status]?.content, `${where} ${status}`).toHaveProperty(
+            "application/problem+json",
+          );
+        }
+        if (operation.requestBody) {
+          for (const status of ["400", "413", "415"]) {
+            expect(operation.responses[status]?.content, `${where} ${status}`).toHaveProperty(
+              "application/problem+json",
+            );
+          }
+        }
+      }
+    }
+  });
+});
+
+describe("GET /docs", () => {
+  it("is a browsable HTML reference of every operation and problem code", async () => {
+    const response = await callWorker("/docs");
+    expect(response.status).toBe(200);
+    expect(response.headers.get("content-type")).toContain("text/html");
+    const page = await response.text();
+    const document = await fetchDocument();
+    for (const path of Object.keys(document.paths)) expect(page).toContain(path);
+    expect(page).toContain('id="problem-validation_failed"');
+    expect(page).toContain('href="/openapi.json"');
+    expect(page).not.toContain("<script");
+  });
+});

@@ -1,0 +1,24 @@
+import { drainOutbox, pruneOutbox } from "@fun/events";
+import { createGatewayApp } from "./app";
+import { consumeEvents, storeDeadLetters } from "./features/events/events.consumer";
+
+const app = createGatewayApp();
+
+/** Sent outbox rows are kept this long for debugging, then deleted by the cron sweep. */
+const OUTBOX_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;
+
+export default {
+  fetch: app.fetch,
+
+  async queue(batch, env) {
+    if (batch.queue.endsWith("-dlq")) return storeDeadLetters(batch, env);
+    return consumeEvents(batch, env);
+  },
+
+  async scheduled(_controller, env, ctx) {
+    // The safety net of the outbox: anything whose send after its request failed goes out here.
+    const relayed = await drainOutbox(env.DB, env.EVENTS);
+    ctx.waitUntil(pruneOutbox(env.DB, OUTBOX_RETENTION_MS));
+    console.log(JSON.stringify({ level: "info", service: "gateway", message: "outbox sweep", ...relayed }));
+  },
+} satisfies ExportedHandler<Env>;

@@ -1,0 +1,29 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
+import { type ApiEnv, createApi } from "@fun/http";
+
+/**
+ * The media worker. Its HTTP side serves the upload host (direct uploads land here when presigned R2
+ * URLs are not configured); its RPC side is called by the gateway. The ingest routes and queue
+ * consumers arrive with the media issues.
+ */
+export function createMediaApp() {
+  return createApi<ApiEnv<MediaEnv>>({
+    service: "media",
+  });
+}
+
+const app = createMediaApp();
+
+export default class MediaWorker extends WorkerEntrypoint<MediaEnv> implements InternalWorker {
+  override fetch(request: Request): Promise<Response> {
+    return Promise.resolve(app.fetch(request, this.env, this.ctx));
+  }
+
+  health(): Promise<HealthReport> {
+    return runHealthChecks("media", {
+      db: () => checkD1(this.env.DB),
+      mediaBucket: () => checkR2(this.env.MEDIA_BUCKET),
+    });
+  }
+}

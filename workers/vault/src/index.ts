@@ -1,0 +1,29 @@
+import { WorkerEntrypoint } from "cloudflare:workers";
+import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
+import { type ApiEnv, createApi } from "@fun/http";
+
+/**
+ * The vault worker. Its HTTP side is the delivery path on each brand's media host (token,
+ * entitlement, revocation and geo checks, then the decrypted bytes); its RPC side encrypts and signs
+ * for the other workers. Delivery and key management arrive with the vault issue.
+ */
+export function createVaultApp() {
+  return createApi<ApiEnv<VaultEnv>>({
+    service: "vault",
+  });
+}
+
+const app = createVaultApp();
+
+export default class VaultWorker extends WorkerEntrypoint<VaultEnv> implements InternalWorker {
+  override fetch(request: Request): Promise<Response> {
+    return Promise.resolve(app.fetch(request, this.env, this.ctx));
+  }
+
+  health(): Promise<HealthReport> {
+    return runHealthChecks("vault", {
+      db: () => checkD1(this.env.DB),
+      mediaBucket: () => checkR2(this.env.MEDIA_BUCKET),
+    });
+  }
+}
