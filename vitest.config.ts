@@ -1,7 +1,7 @@
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
 import { buildSync } from "esbuild";
 import { defineConfig } from "vitest/config";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import { buildSeed } from "./packages/db/src/seed";
 
 /**
@@ -14,6 +14,22 @@ import { buildSeed } from "./packages/db/src/seed";
 
 const INTERNAL_WORKERS = ["media", "vault", "compliance"] as const;
 
+/**
+ * The compatibility settings and bindings of a worker, as wrangler resolves them from its config.
+ * Options that describe how to load source (module rules, root path) are left out: the bundle is
+ * already built, and the test runner's Miniflare does not take them from a newer wrangler.
+ */
+function bindingOptions(options: Record<string, unknown>): Record<string, unknown> {
+  const skipped = new Set(["modulesRules", "rootPath", "connectHandlers", "email"]);
+  return Object.fromEntries(
+    Object.entries(options).filter(([key, value]) => {
+      if (skipped.has(key)) return false;
+      if (Array.isArray(value)) return value.length > 0;
+      return value !== null && (typeof value !== "object" || Object.keys(value).length > 0);
+    }),
+  );
+}
+
 /** Auxiliary workers must be plain JS for Miniflare; bundle each from source once per run. */
 function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
   const outfile = `dist/test-workers/${name}.mjs`;
@@ -25,10 +41,17 @@ function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
     target: "es2024",
     outfile,
     external: ["cloudflare:*"],
+    mainFields: ["module", "main"],
     logLevel: "error",
   });
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(`workers/${name}/wrangler.toml`);
-  return { ...workerOptions, modules: true, scriptPath: outfile };
+  const configPath = `workers/${name}/wrangler.toml`;
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
+  return {
+    name: unstable_readConfig({ config: configPath }).name,
+    modules: true,
+    scriptPath: outfile,
+    ...bindingOptions(workerOptions),
+  };
 }
 
 export default defineConfig(async () => {

@@ -57,11 +57,17 @@ export function fieldErrors(error: ZodError, target: string): FieldError[] {
   }));
 }
 
-function describeFields(errors: FieldError[]): string {
+/** "2 invalid fields: body.title, query.limit." */
+export function describeFields(errors: FieldError[]): string {
   const names = [
     ...new Set(errors.map((e) => (e.path === "(root)" ? e.location : `${e.location}.${e.path}`))),
   ];
   return `${errors.length === 1 ? "1 invalid field" : `${errors.length} invalid fields`}: ${names.join(", ")}.`;
+}
+
+/** The validation problem for a list of wrong fields, naming each of them in its detail. */
+export function validationFailed(subject: string, errors: FieldError[]): ApiError {
+  return new ApiError("validation_failed", `The ${subject} has ${describeFields(errors)}`, { errors });
 }
 
 function problemFromHttpException(error: HTTPException): { code: ProblemCode; detail: string } {
@@ -96,7 +102,7 @@ export function createApi<E extends ApiEnv>(options: CreateApiOptions<E>): OpenA
     defaultHook: (result) => {
       if (!result.success) {
         const errors = fieldErrors(result.error, result.target);
-        throw new ApiError("validation_failed", `The request has ${describeFields(errors)}`, { errors });
+        throw validationFailed("request", errors);
       }
     },
   });

@@ -6,7 +6,7 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { createCoreDb, deadLetter, eventDailyCount, outbox, tenant } from "@fun/db";
+import { createCoreDb, deadLetter, eventDailyCount, eventReceipt, outbox, tenant } from "@fun/db";
 import { type CloudEvent, createEvent, OutboxWriter, relayOutbox } from "@fun/events";
 import { eventually, gatewayRequest } from "@fun/testing";
 import { and, eq, sql } from "drizzle-orm";
@@ -35,13 +35,26 @@ async function outboxRow(id: string) {
   return db.select().from(outbox).where(eq(outbox.id, id)).get();
 }
 
-async function countFor(type: string): Promise<number | undefined> {
+// Rows persist across the tests of one file, so counts are compared before and after.
+async function publishedCount(): Promise<number> {
   const row = await db
     .select({ count: eventDailyCount.count })
     .from(eventDailyCount)
-    .where(and(eq(eventDailyCount.tenantId, girlfanzId), eq(eventDailyCount.type, type)))
+    .where(and(eq(eventDailyCount.tenantId, girlfanzId), eq(eventDailyCount.type, "fun.content.published")))
     .get();
-  return row?.count;
+  return row?.count ?? 0;
+}
+
+/** Resolves once the daily-count consumer has applied the event (its receipt exists). */
+function appliedByConsumer(eventId: string) {
+  return eventually(async () => {
+    const row = await db
+      .select()
+      .from(eventReceipt)
+      .where(and(eq(eventReceipt.consumer, "analytics.daily-count"), eq(eventReceipt.eventId, eventId)))
+      .get();
+    return row ?? undefined;
+  });
 }
 
 /** A queue whose sends fail, standing in for a queue outage. */
@@ -70,6 +83,7 @@ describe("the outbox", () => {
 
   it("relays an event right after the request that wrote it, and the consumer applies it", async () => {
     const event = publishedEvent();
+    const before = await publishedCount();
     const app = createGatewayApp({
       extraRoutes: (a) =>
         a.post("/v1/test/publish", async (c) => {
@@ -88,11 +102,13 @@ describe("the outbox", () => {
     const row = await outboxRow(event.id);
     expect(row?.sentAt).toBeTypeOf("number");
     expect(row?.attempts).toBe(1);
-    expect(await eventually(() => countFor("fun.content.published"))).toBe(1);
+    await appliedByConsumer(event.id);
+    expect(await publishedCount()).toBe(before + 1);
   });
 
   it("keeps an event whose first send failed and delivers it from the cron sweep", async () => {
     const event = publishedEvent();
+    const before = await publishedCount();
     await db.batch([new OutboxWriter(db).insert(event)]);
 
     const first = await relayOutbox(env.DB, unavailableQueue);
@@ -117,7 +133,8 @@ describe("the outbox", () => {
     const delivered = await outboxRow(event.id);
     expect(delivered?.sentAt).toBeTypeOf("number");
     expect(delivered?.attempts).toBe(2);
-    expect(await eventually(() => countFor("fun.content.published"))).toBe(1);
+    await appliedByConsumer(event.id);
+    expect(await publishedCount()).toBe(before + 1);
   });
 
   it("does not let two relays running at once send the same row twice", async () => {
@@ -151,27 +168,29 @@ describe("the events consumer", () => {
 
   it("applies a duplicated delivery once and acknowledges both copies", async () => {
     const event = publishedEvent();
+    const before = await publishedCount();
     const batch = createMessageBatch("fun-events", [message("m1", event), message("m2", event)]);
     const ctx = createExecutionContext();
     await worker.queue(batch, env);
     const result = await getQueueResult(batch, ctx);
     expect(result.explicitAcks.sort()).toEqual(["m1", "m2"]);
     expect(result.retryMessages).toEqual([]);
-    expect(await countFor("fun.content.published")).toBe(1);
+    expect(await publishedCount()).toBe(before + 1);
 
     // A redelivery later (after a crash before the ack, say) changes nothing either.
     const again = createMessageBatch("fun-events", [message("m1", event, 2)]);
     await worker.queue(again, env);
-    expect(await countFor("fun.content.published")).toBe(1);
+    expect(await publishedCount()).toBe(before + 1);
   });
 
   it("counts distinct events separately", async () => {
+    const before = await publishedCount();
     const batch = createMessageBatch("fun-events", [
       message("a", publishedEvent()),
       message("b", publishedEvent()),
     ]);
     await worker.queue(batch, env);
-    expect(await countFor("fun.content.published")).toBe(2);
+    expect(await publishedCount()).toBe(before + 2);
   });
 
   it("dead-letters a message that is not a valid event instead of retrying it forever", async () => {

@@ -1,5 +1,5 @@
 import { isEventType, parseEvent } from "@fun/events";
-import { ApiError, defineRoute, fieldErrors } from "@fun/http";
+import { defineRoute, fieldErrors, validationFailed } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 
@@ -31,13 +31,16 @@ export function registerValidateEvent(app: OpenAPIHono<GatewayEnv>) {
     const body = c.req.valid("json");
     const result = parseEvent(body);
     if (!result.success) {
-      const errors = fieldErrors(result.error, "json");
-      throw new ApiError("validation_failed", `The event has ${errors.length} invalid field(s).`, { errors });
+      throw validationFailed("event", fieldErrors(result.error, "json"));
     }
     if (!isEventType(result.data.type)) {
-      throw new ApiError("validation_failed", `Unknown event type ${result.data.type}.`, {
-        errors: [{ location: "body", path: "type", message: "not a type in /v1/events/schemas" }],
-      });
+      throw validationFailed("event", [
+        {
+          location: "body",
+          path: "type",
+          message: `${result.data.type} is not a type in /v1/events/schemas`,
+        },
+      ]);
     }
     return c.json({ valid: true as const, type: result.data.type, id: result.data.id }, 200);
   });

@@ -1,0 +1,22 @@
+import { type DrizzleD1Database, drizzle } from "drizzle-orm/d1";
+import * as compliance from "./schema/compliance";
+import * as core from "./schema/core";
+
+export * from "./schema/compliance";
+export * from "./schema/core";
+export { compliance, core };
+
+export type CoreDb = DrizzleD1Database<typeof core>;
+export type ComplianceDb = DrizzleD1Database<typeof compliance>;
+
+/** A typed client for the core database (`env.DB`). */
+export function createCoreDb(d1: D1Database): CoreDb {
+  return drizzle(d1, { schema: core });
+}
+
+/** A typed client for the compliance database (`env.COMPLIANCE_DB`), bound only to the compliance worker. */
+export function createComplianceDb(d1: D1Database): ComplianceDb {
+  return drizzle(d1, { schema: compliance });
+}
+
+export { buildSeed, DEMO_PASSWORD, SEED, type SeedStatements, seedId, sqlLiteral } from "./seed";

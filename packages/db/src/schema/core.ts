@@ -1,0 +1,635 @@
+import { sql } from "drizzle-orm";
+import {
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  unique,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+import { flag, isCurrency, json, oneOf, textNoCase, timestamp } from "./columns";
+
+/**
+ * The core OLTP schema (D1 `DB`): the blueprint's Postgres tables adapted to SQLite. IDs are our
+ * prefixed ULIDs, times are epoch milliseconds, money is integer minor units, `citext` is
+ * `COLLATE NOCASE` and `jsonb`/arrays are JSON text. Every enum the blueprint names is a CHECK, so a
+ * bad value fails in the database even if a caller skips validation.
+ */
+
+export const ACCOUNT_STATUSES = ["active", "disabled", "pending"] as const;
+export const ROLE_SCOPES = ["global", "tenant"] as const;
+export const PROFILE_TYPES = ["creator", "fan", "staff"] as const;
+export const CONTENT_VISIBILITIES = ["public", "subscribers", "ppv"] as const;
+export const MODERATION_STATES = ["pending", "approved", "rejected"] as const;
+export const MEDIA_VARIANT_KINDS = ["hls", "dash", "thumb", "teaser", "watermarked"] as const;
+export const PUBLICATION_STATUSES = ["published", "scheduled", "hidden"] as const;
+export const PLAN_INTERVALS = ["week", "month", "quarter", "year"] as const;
+export const SUBSCRIPTION_STATUSES = ["incomplete", "active", "past_due", "canceled", "expired"] as const;
+export const PURCHASE_KINDS = ["ppv", "tip", "bundle"] as const;
+export const PURCHASE_STATUSES = ["pending", "succeeded", "failed", "refunded", "disputed"] as const;
+export const KYC_STATUSES = ["pending", "verified", "rejected", "restricted"] as const;
+export const PAYOUT_STATUSES = [
+  "requested",
+  "scheduled",
+  "processing",
+  "paid",
+  "failed",
+  "canceled",
+] as const;
+export const CAMPAIGN_STATUSES = ["draft", "active", "paused", "completed", "archived"] as const;
+export const CREATIVE_KINDS = ["image", "video", "text", "native"] as const;
+export const POLICY_STATES = ["pending", "approved", "rejected"] as const;
+
+// Tenancy and identity
+
+export const tenant = sqliteTable(
+  "tenant",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull().unique(),
+    name: text("name").notNull(),
+    /** `TenantSettings` from @fun/tenancy; kept as unknown here so db does not depend on zod. */
+    settings: json<Record<string, unknown>>("settings").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    // Slugs become hostnames (`<slug>.localhost`, `<slug>.com`).
+    check("tenant_slug_format", sql`${t.slug} glob '[a-z]*' and ${t.slug} not glob '*[^a-z0-9-]*'`),
+  ],
+);
+
+export const account = sqliteTable(
+  "account",
+  {
+    id: text("id").primaryKey(),
+    email: textNoCase("email").notNull().unique(),
+    phone: text("phone"),
+    /** Null for accounts that only sign in through an external identity. */
+    passwordHash: text("password_hash"),
+    status: text("status", { enum: ACCOUNT_STATUSES }).notNull().default("pending"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [check("account_status", oneOf(t.status, ACCOUNT_STATUSES))],
+);
+
+export const accountIdentity = sqliteTable(
+  "account_identity",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => account.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    subject: text("subject").notNull(),
+    metadata: json<Record<string, unknown>>("metadata"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    unique("account_identity_provider_subject").on(t.provider, t.subject),
+    index("account_identity_account").on(t.accountId),
+  ],
+);
+
+export const role = sqliteTable(
+  "role",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull().unique(),
+    scope: text("scope", { enum: ROLE_SCOPES }).notNull(),
+    permissions: json<string[]>("permissions").notNull().default([]),
+  },
+  (t) => [check("role_scope", oneOf(t.scope, ROLE_SCOPES))],
+);
+
+export const accountRole = sqliteTable(
+  "account_role",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => account.id, { onDelete: "cascade" }),
+    roleId: text("role_id")
+      .notNull()
+      .references(() => role.id, { onDelete: "cascade" }),
+    /** Null for a global grant; set for a tenant-scoped one (e.g. staff of one brand). */
+    tenantId: text("tenant_id").references(() => tenant.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    // A plain unique(account, role, tenant) lets NULL tenants repeat, since NULLs never compare equal;
+    // two partial indexes close that gap (drizzle-kit mangles an expression index with a comma in it).
+    uniqueIndex("account_role_global_grant").on(t.accountId, t.roleId).where(sql`${t.tenantId} is null`),
+    uniqueIndex("account_role_tenant_grant")
+      .on(t.accountId, t.roleId, t.tenantId)
+      .where(sql`${t.tenantId} is not null`),
+    index("account_role_tenant").on(t.tenantId),
+  ],
+);
+
+// Profiles: global, with per-tenant presence
+
+export const profile = sqliteTable(
+  "profile",
+  {
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => account.id, { onDelete: "cascade" }),
+    handle: textNoCase("handle").notNull().unique(),
+    displayName: text("display_name").notNull(),
+    bio: text("bio"),
+    type: text("type", { enum: PROFILE_TYPES }).notNull(),
+    flags: json<Record<string, unknown>>("flags"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("profile_type", oneOf(t.type, PROFILE_TYPES)),
+    // Handles appear in URLs on every brand.
+    check(
+      "profile_handle_format",
+      sql`length(${t.handle}) between 3 and 30 and ${t.handle} not glob '*[^A-Za-z0-9_]*'`,
+    ),
+    index("profile_account").on(t.accountId),
+  ],
+);
+
+export const profileTenant = sqliteTable(
+  "profile_tenant",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    isVisible: flag("is_visible").notNull().default(true),
+    settings: json<Record<string, unknown>>("settings"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    unique("profile_tenant_presence").on(t.profileId, t.tenantId),
+    index("profile_tenant_tenant").on(t.tenantId, t.isVisible),
+  ],
+);
+
+// Content and media
+
+export const content = sqliteTable(
+  "content",
+  {
+    id: text("id").primaryKey(),
+    // Restrict: content carries 2257 obligations and must not vanish with a profile.
+    creatorProfileId: text("creator_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "restrict" }),
+    /** The brand the content was created on; other brands get it through content_tenant_map. */
+    canonicalTenantId: text("canonical_tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "restrict" }),
+    title: text("title").notNull(),
+    caption: text("caption"),
+    priceCents: integer("price_cents").notNull().default(0),
+    visibility: text("visibility", { enum: CONTENT_VISIBILITIES }).notNull(),
+    tags: json<string[]>("tags").notNull().default([]),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("content_visibility", oneOf(t.visibility, CONTENT_VISIBILITIES)),
+    check("content_price", sql`${t.priceCents} >= 0`),
+    check("content_ppv_priced", sql`${t.visibility} <> 'ppv' or ${t.priceCents} > 0`),
+    index("content_creator").on(t.creatorProfileId, t.createdAt),
+    index("content_canonical_tenant").on(t.canonicalTenantId, t.createdAt),
+  ],
+);
+
+export const mediaAsset = sqliteTable(
+  "media_asset",
+  {
+    id: text("id").primaryKey(),
+    contentId: text("content_id")
+      .notNull()
+      .references(() => content.id, { onDelete: "cascade" }),
+    storageKey: text("storage_key").notNull().unique(),
+    mime: text("mime").notNull(),
+    bytes: integer("bytes").notNull(),
+    durationSec: integer("duration_sec"),
+    width: integer("width"),
+    height: integer("height"),
+    checksumSha256: text("checksum_sha256"),
+    perceptualHash: text("perceptual_hash"),
+    forensicWatermark: json<Record<string, unknown>>("forensic_watermark"),
+    moderationState: text("moderation_state", { enum: MODERATION_STATES }).notNull().default("pending"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("media_asset_moderation_state", oneOf(t.moderationState, MODERATION_STATES)),
+    check("media_asset_bytes", sql`${t.bytes} >= 0`),
+    check(
+      "media_asset_checksum",
+      sql`${t.checksumSha256} is null or (length(${t.checksumSha256}) = 64 and ${t.checksumSha256} not glob '*[^0-9a-f]*')`,
+    ),
+    index("media_asset_content").on(t.contentId),
+    // Exact-duplicate lookup on ingest.
+    index("media_asset_checksum_sha256").on(t.checksumSha256),
+  ],
+);
+
+export const mediaVariant = sqliteTable(
+  "media_variant",
+  {
+    id: text("id").primaryKey(),
+    assetId: text("asset_id")
+      .notNull()
+      .references(() => mediaAsset.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: MEDIA_VARIANT_KINDS }).notNull(),
+    storageKey: text("storage_key").notNull().unique(),
+    drmKeyId: text("drm_key_id"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("media_variant_kind", oneOf(t.kind, MEDIA_VARIANT_KINDS)),
+    unique("media_variant_rendition").on(t.assetId, t.tenantId, t.kind),
+    index("media_variant_tenant").on(t.tenantId),
+  ],
+);
+
+export const contentTenantMap = sqliteTable(
+  "content_tenant_map",
+  {
+    id: text("id").primaryKey(),
+    contentId: text("content_id")
+      .notNull()
+      .references(() => content.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    status: text("status", { enum: PUBLICATION_STATUSES }).notNull(),
+    /** When it went (or goes, if scheduled) live on this brand. */
+    publishAt: timestamp("publish_at"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("content_tenant_map_status", oneOf(t.status, PUBLICATION_STATUSES)),
+    check("content_tenant_map_scheduled", sql`${t.status} <> 'scheduled' or ${t.publishAt} is not null`),
+    unique("content_tenant_map_content_tenant").on(t.contentId, t.tenantId),
+    // The brand feed: published rows of one tenant, newest first.
+    index("content_tenant_map_feed").on(t.tenantId, t.status, t.publishAt),
+  ],
+);
+
+// Commerce
+
+export const subscriptionPlan = sqliteTable(
+  "subscription_plan",
+  {
+    id: text("id").primaryKey(),
+    creatorProfileId: text("creator_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    priceCents: integer("price_cents").notNull(),
+    currency: text("currency").notNull().default("USD"),
+    interval: text("interval", { enum: PLAN_INTERVALS }).notNull(),
+    perks: json<string[]>("perks").notNull().default([]),
+    active: flag("active").notNull().default(true),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("subscription_plan_interval", oneOf(t.interval, PLAN_INTERVALS)),
+    check("subscription_plan_price", sql`${t.priceCents} >= 0`),
+    check("subscription_plan_currency", isCurrency(t.currency)),
+    index("subscription_plan_creator").on(t.creatorProfileId, t.active),
+  ],
+);
+
+export const subscription = sqliteTable(
+  "subscription",
+  {
+    id: text("id").primaryKey(),
+    /** The brand the fan subscribed on. */
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "restrict" }),
+    fanProfileId: text("fan_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    planId: text("plan_id")
+      .notNull()
+      .references(() => subscriptionPlan.id, { onDelete: "restrict" }),
+    status: text("status", { enum: SUBSCRIPTION_STATUSES }).notNull(),
+    currentPeriodEnd: timestamp("current_period_end"),
+    provider: text("provider"),
+    providerRef: text("provider_ref"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("subscription_status", oneOf(t.status, SUBSCRIPTION_STATUSES)),
+    // Webhooks find the row by the provider's id; NULLs (not yet known) may repeat.
+    unique("subscription_provider_ref").on(t.provider, t.providerRef),
+    index("subscription_by_fan").on(t.fanProfileId, t.status),
+    index("subscription_by_plan").on(t.planId, t.status),
+    index("subscription_tenant").on(t.tenantId),
+  ],
+);
+
+export const purchase = sqliteTable(
+  "purchase",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "restrict" }),
+    fanProfileId: text("fan_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "restrict" }),
+    /** Who is paid: the content's creator for PPV, the tipped creator for a tip. */
+    creatorProfileId: text("creator_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "restrict" }),
+    kind: text("kind", { enum: PURCHASE_KINDS }).notNull(),
+    contentId: text("content_id").references(() => content.id, { onDelete: "restrict" }),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: PURCHASE_STATUSES }).notNull(),
+    provider: text("provider").notNull(),
+    providerRef: text("provider_ref"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("purchase_kind", oneOf(t.kind, PURCHASE_KINDS)),
+    check("purchase_status", oneOf(t.status, PURCHASE_STATUSES)),
+    check("purchase_amount", sql`${t.amountCents} > 0`),
+    check("purchase_currency", isCurrency(t.currency)),
+    check("purchase_ppv_content", sql`${t.kind} <> 'ppv' or ${t.contentId} is not null`),
+    unique("purchase_provider_ref").on(t.provider, t.providerRef),
+    // Entitlement check: has this fan bought this content?
+    index("purchase_fan_content").on(t.fanProfileId, t.contentId),
+    index("purchase_creator").on(t.creatorProfileId, t.createdAt),
+    index("purchase_tenant").on(t.tenantId, t.createdAt),
+  ],
+);
+
+export const payoutAccount = sqliteTable(
+  "payout_account",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    externalAccountId: text("external_account_id").notNull(),
+    kycStatus: text("kyc_status", { enum: KYC_STATUSES }).notNull().default("pending"),
+    country: text("country").notNull(),
+    last4: text("last4"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("payout_account_kyc_status", oneOf(t.kycStatus, KYC_STATUSES)),
+    check("payout_account_country", sql`${t.country} glob '[A-Z][A-Z]'`),
+    check("payout_account_last4", sql`${t.last4} is null or ${t.last4} glob '[0-9][0-9][0-9][0-9]'`),
+    unique("payout_account_external").on(t.provider, t.externalAccountId),
+    index("payout_account_profile").on(t.profileId),
+  ],
+);
+
+export const payout = sqliteTable(
+  "payout",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "restrict" }),
+    payoutAccountId: text("payout_account_id").references(() => payoutAccount.id, {
+      onDelete: "restrict",
+    }),
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: PAYOUT_STATUSES }).notNull(),
+    /** A calendar date, `YYYY-MM-DD`. */
+    scheduledFor: text("scheduled_for"),
+    providerBatchId: text("provider_batch_id"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("payout_status", oneOf(t.status, PAYOUT_STATUSES)),
+    check("payout_amount", sql`${t.amountCents} > 0`),
+    check("payout_currency", isCurrency(t.currency)),
+    check(
+      "payout_scheduled_for",
+      sql`${t.scheduledFor} is null or date(${t.scheduledFor}) = ${t.scheduledFor}`,
+    ),
+    index("payout_profile").on(t.profileId, t.status),
+  ],
+);
+
+// Ads
+
+export const adCampaign = sqliteTable(
+  "ad_campaign",
+  {
+    id: text("id").primaryKey(),
+    advertiserProfileId: text("advertiser_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "restrict" }),
+    name: text("name").notNull(),
+    status: text("status", { enum: CAMPAIGN_STATUSES }).notNull().default("draft"),
+    budgetCents: integer("budget_cents").notNull(),
+    /** Geo, device, interests and tenant filters. */
+    targeting: json<Record<string, unknown>>("targeting").notNull().default({}),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("ad_campaign_status", oneOf(t.status, CAMPAIGN_STATUSES)),
+    check("ad_campaign_budget", sql`${t.budgetCents} >= 0`),
+    index("ad_campaign_advertiser").on(t.advertiserProfileId),
+    index("ad_campaign_status_idx").on(t.status),
+  ],
+);
+
+export const adCreative = sqliteTable(
+  "ad_creative",
+  {
+    id: text("id").primaryKey(),
+    campaignId: text("campaign_id")
+      .notNull()
+      .references(() => adCampaign.id, { onDelete: "cascade" }),
+    /** Null for a creative that may run on every brand. */
+    tenantId: text("tenant_id").references(() => tenant.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: CREATIVE_KINDS }).notNull(),
+    assetKey: text("asset_key"),
+    clickUrl: text("click_url").notNull(),
+    policyState: text("policy_state", { enum: POLICY_STATES }).notNull().default("pending"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("ad_creative_kind", oneOf(t.kind, CREATIVE_KINDS)),
+    check("ad_creative_policy_state", oneOf(t.policyState, POLICY_STATES)),
+    index("ad_creative_campaign").on(t.campaignId),
+    index("ad_creative_tenant").on(t.tenantId, t.policyState),
+  ],
+);
+
+export const adPlacement = sqliteTable(
+  "ad_placement",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    slot: text("slot").notNull(),
+    constraints: json<Record<string, unknown>>("constraints").notNull().default({}),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [unique("ad_placement_tenant_slot").on(t.tenantId, t.slot)],
+);
+
+export const adImpression = sqliteTable(
+  "ad_impression",
+  {
+    id: text("id").primaryKey(),
+    // Restrict: impressions are billing evidence.
+    creativeId: text("creative_id")
+      .notNull()
+      .references(() => adCreative.id, { onDelete: "restrict" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "restrict" }),
+    placementId: text("placement_id").references(() => adPlacement.id, { onDelete: "set null" }),
+    profileId: text("profile_id").references(() => profile.id, { onDelete: "set null" }),
+    requestId: text("request_id"),
+    ts: timestamp("ts").notNull(),
+    priceMicro: integer("price_micro").notNull().default(0),
+    clickedAt: timestamp("clicked_at"),
+    /** The consent snapshot in force when the ad was shown. */
+    consent: json<Record<string, unknown>>("consent").notNull().default({}),
+  },
+  (t) => [
+    check("ad_impression_price", sql`${t.priceMicro} >= 0`),
+    index("ad_impression_creative_ts").on(t.creativeId, t.ts),
+    index("ad_impression_tenant_ts").on(t.tenantId, t.ts),
+  ],
+);
+
+// Event plumbing: transactional outbox, consumer inbox, counters, dead letters
+
+export const outbox = sqliteTable(
+  "outbox",
+  {
+    /** The CloudEvent id (`evt_…`). */
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id").references(() => tenant.id, { onDelete: "cascade" }),
+    type: text("type").notNull(),
+    /** The whole CloudEvent envelope. */
+    payload: json<Record<string, unknown>>("payload").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at").notNull(),
+    sentAt: timestamp("sent_at"),
+    lastError: text("last_error"),
+  },
+  (t) => [index("outbox_pending").on(t.nextAttemptAt).where(sql`${t.sentAt} is null`)],
+);
+
+export const eventReceipt = sqliteTable(
+  "event_receipt",
+  {
+    consumer: text("consumer").notNull(),
+    eventId: text("event_id").notNull(),
+    receivedAt: timestamp("received_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.consumer, t.eventId] })],
+);
+
+export const eventDailyCount = sqliteTable(
+  "event_daily_count",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    /** `YYYY-MM-DD` in UTC. */
+    day: text("day").notNull(),
+    type: text("type").notNull(),
+    count: integer("count").notNull().default(0),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.day, t.type] }),
+    check("event_daily_count_day", sql`date(${t.day}) = ${t.day}`),
+  ],
+);
+
+export const deadLetter = sqliteTable(
+  "dead_letter",
+  {
+    id: text("id").primaryKey(),
+    queue: text("queue").notNull(),
+    messageId: text("message_id").notNull(),
+    body: json<unknown>("body").notNull(),
+    attempts: integer("attempts").notNull(),
+    failedAt: timestamp("failed_at").notNull(),
+  },
+  (t) => [unique("dead_letter_queue_message").on(t.queue, t.messageId)],
+);
+
+export type TenantRow = typeof tenant.$inferSelect;
+export type NewTenantRow = typeof tenant.$inferInsert;
+export type AccountRow = typeof account.$inferSelect;
+export type NewAccountRow = typeof account.$inferInsert;
+export type AccountIdentityRow = typeof accountIdentity.$inferSelect;
+export type NewAccountIdentityRow = typeof accountIdentity.$inferInsert;
+export type RoleRow = typeof role.$inferSelect;
+export type NewRoleRow = typeof role.$inferInsert;
+export type AccountRoleRow = typeof accountRole.$inferSelect;
+export type NewAccountRoleRow = typeof accountRole.$inferInsert;
+export type ProfileRow = typeof profile.$inferSelect;
+export type NewProfileRow = typeof profile.$inferInsert;
+export type ProfileTenantRow = typeof profileTenant.$inferSelect;
+export type NewProfileTenantRow = typeof profileTenant.$inferInsert;
+export type ContentRow = typeof content.$inferSelect;
+export type NewContentRow = typeof content.$inferInsert;
+export type MediaAssetRow = typeof mediaAsset.$inferSelect;
+export type NewMediaAssetRow = typeof mediaAsset.$inferInsert;
+export type MediaVariantRow = typeof mediaVariant.$inferSelect;
+export type NewMediaVariantRow = typeof mediaVariant.$inferInsert;
+export type ContentTenantMapRow = typeof contentTenantMap.$inferSelect;
+export type NewContentTenantMapRow = typeof contentTenantMap.$inferInsert;
+export type SubscriptionPlanRow = typeof subscriptionPlan.$inferSelect;
+export type NewSubscriptionPlanRow = typeof subscriptionPlan.$inferInsert;
+export type SubscriptionRow = typeof subscription.$inferSelect;
+export type NewSubscriptionRow = typeof subscription.$inferInsert;
+export type PurchaseRow = typeof purchase.$inferSelect;
+export type NewPurchaseRow = typeof purchase.$inferInsert;
+export type PayoutAccountRow = typeof payoutAccount.$inferSelect;
+export type NewPayoutAccountRow = typeof payoutAccount.$inferInsert;
+export type PayoutRow = typeof payout.$inferSelect;
+export type NewPayoutRow = typeof payout.$inferInsert;
+export type AdCampaignRow = typeof adCampaign.$inferSelect;
+export type NewAdCampaignRow = typeof adCampaign.$inferInsert;
+export type AdCreativeRow = typeof adCreative.$inferSelect;
+export type NewAdCreativeRow = typeof adCreative.$inferInsert;
+export type AdPlacementRow = typeof adPlacement.$inferSelect;
+export type NewAdPlacementRow = typeof adPlacement.$inferInsert;
+export type AdImpressionRow = typeof adImpression.$inferSelect;
+export type NewAdImpressionRow = typeof adImpression.$inferInsert;
+export type OutboxRow = typeof outbox.$inferSelect;
+export type NewOutboxRow = typeof outbox.$inferInsert;
+export type EventReceiptRow = typeof eventReceipt.$inferSelect;
+export type NewEventReceiptRow = typeof eventReceipt.$inferInsert;
+export type EventDailyCountRow = typeof eventDailyCount.$inferSelect;
+export type NewEventDailyCountRow = typeof eventDailyCount.$inferInsert;
+export type DeadLetterRow = typeof deadLetter.$inferSelect;
+export type NewDeadLetterRow = typeof deadLetter.$inferInsert;

@@ -1,0 +1,143 @@
+import type { TenantSettings } from "@fun/tenancy";
+import { insertRow, seedId } from "./sql";
+
+/**
+ * The three brands and the built-in roles: the only rows production needs, so they are upserted
+ * (a changed theme or permission list applies on the next seed) rather than inserted once.
+ */
+
+type Brand = "girlfanz" | "pupfanz" | "daddyfanz";
+
+interface BrandSeed {
+  name: string;
+  theme: TenantSettings["theme"];
+  features: TenantSettings["features"];
+}
+
+const BRANDS: Record<Brand, BrandSeed> = {
+  girlfanz: {
+    name: "GirlFanz",
+    theme: {
+      primary: "#e0218a",
+      accent: "#ffb3d9",
+      background: "#14060f",
+      text: "#fff5fa",
+      tagline: "Her stage, her rules.",
+    },
+    features: { crossPost: true, ppv: true, tips: true, ads: true, messaging: true, liveStreams: true },
+  },
+  pupfanz: {
+    name: "PupFanz",
+    theme: {
+      primary: "#1f6feb",
+      accent: "#f2a900",
+      background: "#0b1220",
+      text: "#eef3ff",
+      tagline: "Good pups get the best fans.",
+    },
+    features: { crossPost: true, ppv: true, tips: true, ads: true, messaging: true, liveStreams: false },
+  },
+  daddyfanz: {
+    name: "DaddyFanz",
+    theme: {
+      primary: "#8b5a2b",
+      accent: "#c9a227",
+      background: "#121010",
+      text: "#f7f1e8",
+      tagline: "Seasoned. Bold. Yours.",
+    },
+    features: { crossPost: true, ppv: true, tips: true, ads: false, messaging: true, liveStreams: false },
+  },
+};
+
+function settingsFor(slug: Brand, brand: BrandSeed): TenantSettings {
+  return {
+    domains: {
+      local: { web: `${slug}.localhost`, media: `media.${slug}.localhost` },
+      production: { web: `${slug}.com`, api: `api.${slug}.com`, media: `media.${slug}.com` },
+    },
+    theme: brand.theme,
+    features: brand.features,
+    // Placeholder until the compliance rules engine lands: adults only, nothing else blocked yet.
+    jurisdiction: { minimumAge: 18, blockedCountries: [], regionRules: [] },
+    fees: { platformFeeBps: 0 },
+  };
+}
+
+function tenantSeed(slug: Brand) {
+  const brand = BRANDS[slug];
+  return {
+    id: seedId("tenant", `tenant:${slug}`),
+    slug,
+    name: brand.name,
+    settings: settingsFor(slug, brand),
+  };
+}
+
+export const TENANTS = {
+  girlfanz: tenantSeed("girlfanz"),
+  pupfanz: tenantSeed("pupfanz"),
+  daddyfanz: tenantSeed("daddyfanz"),
+} as const;
+
+export const ROLES = {
+  fan: {
+    id: seedId("role", "role:fan"),
+    name: "fan",
+    scope: "global",
+    permissions: ["content:read", "subscriptions:manage", "purchases:create", "messages:send"],
+  },
+  creator: {
+    id: seedId("role", "role:creator"),
+    name: "creator",
+    scope: "global",
+    permissions: [
+      "content:write",
+      "content:publish",
+      "media:upload",
+      "plans:manage",
+      "payouts:request",
+      "insights:read",
+    ],
+  },
+  staff: {
+    id: seedId("role", "role:staff"),
+    name: "staff",
+    scope: "tenant",
+    permissions: ["moderation:review", "compliance:read", "support:manage", "ads:review"],
+  },
+  admin: {
+    id: seedId("role", "role:admin"),
+    name: "admin",
+    scope: "global",
+    permissions: [
+      "content:write",
+      "moderation:review",
+      "compliance:read",
+      "compliance:write",
+      "ads:manage",
+      "tenants:manage",
+      "roles:manage",
+      "payouts:manage",
+    ],
+  },
+} as const;
+
+/** Upserts for the tenants and roles. */
+export function baseStatements(now: number): string[] {
+  const tenants = Object.values(TENANTS).map((tenant) =>
+    insertRow(
+      "tenant",
+      { ...tenant, created_at: now, updated_at: now },
+      { target: ["id"], update: ["slug", "name", "settings"], touch: "updated_at" },
+    ),
+  );
+  const roles = Object.values(ROLES).map((role) =>
+    insertRow(
+      "role",
+      { id: role.id, name: role.name, scope: role.scope, permissions: [...role.permissions] },
+      { target: ["id"], update: ["name", "scope", "permissions"] },
+    ),
+  );
+  return [...tenants, ...roles];
+}
