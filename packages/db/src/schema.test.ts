@@ -2,7 +2,8 @@ import { env } from "cloudflare:workers";
 import { TenantSettingsSchema } from "@fun/tenancy";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { buildSeed, createCoreDb, profile, SEED, tenant } from "./index";
+import { createCoreDb, profile, tenant } from "./index";
+import { buildSeed, SEED } from "./seed";
 
 /** Runs against the real core migrations with the demo seed applied (see packages/testing). */
 // Cast: packages/ is type-checked by every worker's tsconfig, and only the gateway's Env has DB.

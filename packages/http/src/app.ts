@@ -1,4 +1,4 @@
-import { newId } from "@fun/core";
+import { isId, newId } from "@fun/core";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context, Env as HonoEnv, MiddlewareHandler } from "hono";
 import { bodyLimit } from "hono/body-limit";
@@ -31,6 +31,11 @@ export interface CreateApiOptions<E extends ApiEnv> {
   /** Names the service in every log line (`gateway`, `media`, …). */
   service: string;
   maxBodyBytes?: number;
+  /**
+   * Reuse a well-formed `X-Request-Id` from the caller instead of minting one. Only for workers the
+   * gateway forwards to, so that one request keeps one id across workers.
+   */
+  acceptRequestId?: boolean;
   /**
    * Middleware that runs after the request id is set and before the body limit and routing, e.g. to
    * resolve the host and hand whole hosts to another worker.
@@ -109,7 +114,8 @@ export function createApi<E extends ApiEnv>(options: CreateApiOptions<E>): OpenA
 
   app.use("*", async (c, next) => {
     const started = performance.now();
-    const requestId = newId("request");
+    const incoming = options.acceptRequestId ? c.req.header(REQUEST_ID_HEADER) : undefined;
+    const requestId = incoming && isId("request", incoming) ? incoming : newId("request");
     c.set("requestId", requestId);
     c.set("logFields", {});
     await next();

@@ -1,5 +1,5 @@
 import { env } from "cloudflare:workers";
-import { SEED } from "@fun/db";
+import { SEED } from "@fun/db/seed";
 import { describe, expect, it } from "vitest";
 
 /** Runs against the real compliance migrations (including the append-only triggers) and the demo seed. */

@@ -10,6 +10,7 @@ import { type ApiEnv, createApi } from "@fun/http";
 export function createMediaApp() {
   return createApi<ApiEnv<MediaEnv>>({
     service: "media",
+    acceptRequestId: true,
   });
 }
 

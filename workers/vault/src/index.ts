@@ -10,6 +10,7 @@ import { type ApiEnv, createApi } from "@fun/http";
 export function createVaultApp() {
   return createApi<ApiEnv<VaultEnv>>({
     service: "vault",
+    acceptRequestId: true,
   });
 }
 

@@ -11,10 +11,15 @@ export function requestHost(request: Request): string {
   return request.headers.get("host") ?? new URL(request.url).host;
 }
 
-function forward(target: Fetcher, request: Request, requestId: string): Promise<Response> {
+/**
+ * Hands a request to another worker with this request's id, so both workers log the same id. The
+ * answer's headers are immutable, so it is copied for the request-id middleware to stamp.
+ */
+async function forward(target: Fetcher, request: Request, requestId: string): Promise<Response> {
   const forwarded = new Request(request);
   forwarded.headers.set(REQUEST_ID_HEADER, requestId);
-  return target.fetch(forwarded);
+  const response = await target.fetch(forwarded);
+  return new Response(response.body, response);
 }
 
 /**

@@ -1,0 +1,43 @@
+import { Hono } from "hono";
+
+/** One canned answer, keyed by `<METHOD> <host><path>` (see bench/run.ts). */
+interface BareRoute {
+  status: number;
+  contentType: string;
+  body: string;
+}
+
+interface BareEnv {
+  /** base64(UTF-8 JSON) of Record<key, BareRoute>, passed with `wrangler dev --var`. */
+  BARE_ROUTES: string;
+}
+
+type Prepared = { route: BareRoute; json: unknown };
+
+let routes: Map<string, Prepared> | undefined;
+
+function loadRoutes(encoded: string): Map<string, Prepared> {
+  const bytes = Uint8Array.from(atob(encoded), (char) => char.charCodeAt(0));
+  const table = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, BareRoute>;
+  return new Map(
+    Object.entries(table).map(([key, route]) => [
+      key,
+      { route, json: route.contentType.includes("json") ? JSON.parse(route.body) : undefined },
+    ]),
+  );
+}
+
+/** The floor: no request id, no logging, no host resolution, no database; just the answer. */
+const app = new Hono<{ Bindings: BareEnv }>();
+
+app.all("*", (c) => {
+  routes ??= loadRoutes(c.env.BARE_ROUTES);
+  const host = (c.req.header("host") ?? "").split(":")[0];
+  const prepared = routes.get(`${c.req.method} ${host}${c.req.path}`);
+  if (!prepared) return c.text("no such bench route", 404);
+  const { route, json } = prepared;
+  if (json !== undefined) return c.json(json, route.status as 200);
+  return c.body(route.body, route.status as 200, { "content-type": route.contentType });
+});
+
+export default app;

@@ -1,0 +1,310 @@
+/**
+ * `npm run bench [-- <scenario name>…]`: measures each scenario against the real stack and against
+ * a bare baseline worker started in the same run, and prints one JSON document per scenario plus a
+ * human-readable line. Exits 1 if a scenario misses its target or its requests fail.
+ *
+ * Knobs (environment): BENCH_WARMUP_S (3), BENCH_DURATION_S (8), BENCH_ROUNDS (3),
+ * BENCH_CONNECTIONS (32), BENCH_LOG_LEVEL (wrangler dev --log-level for both the stack and the bare worker;
+ * default: wrangler's, which prints a line per request),
+ * BENCH_VERBOSE=1 (stream wrangler's output).
+ */
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import {
+  type DevServer,
+  fileTail,
+  freePort,
+  httpRequest,
+  type LogLevel,
+  type Stack,
+  spawnWranglerDev,
+  startStack,
+  waitForHttp,
+} from "../scripts/stack";
+import { scenarios as allScenarios } from "./scenarios";
+import type { BenchRequest, Scenario } from "./scenarios/types";
+
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
+const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const VERBOSE = process.env.BENCH_VERBOSE === "1";
+const LOG_LEVEL = process.env.BENCH_LOG_LEVEL as LogLevel | undefined;
+
+interface Measurement {
+  rps: number;
+  p50: number;
+  p99: number;
+}
+
+interface Round extends Measurement {
+  requests: number;
+  errors: number;
+  non2xx: number;
+}
+
+interface AutocannonResult {
+  duration: number;
+  errors: number;
+  timeouts: number;
+  non2xx: number;
+  requests: { average: number; total: number };
+  latency: { p50: number; p99: number };
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const wranglerLog = VERBOSE ? (line: string) => log(`  | ${line}`) : undefined;
+
+function routeKey(request: BenchRequest): string {
+  return `${request.method ?? "GET"} ${request.host}${request.path}`;
+}
+
+/** JSON bodies compare by value (the bare worker re-serialises them), others byte for byte. */
+function sameBody(actual: string, expected: string, contentType: string): boolean {
+  if (!contentType.includes("json")) return actual === expected;
+  try {
+    return JSON.stringify(JSON.parse(actual)) === JSON.stringify(JSON.parse(expected));
+  } catch {
+    return false;
+  }
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? (sorted[mid] ?? 0) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+async function hammer(port: number, request: BenchRequest, seconds: number): Promise<Round> {
+  const result = (await autocannon({
+    url: `http://127.0.0.1:${port}${request.path}`,
+    method: (request.method ?? "GET") as "GET",
+    headers: { ...request.headers, host: request.host },
+    ...(request.body === undefined ? {} : { body: request.body }),
+    connections: CONNECTIONS,
+    pipelining: 1,
+    duration: seconds,
+  })) as unknown as AutocannonResult;
+  return {
+    rps: result.requests.total / result.duration,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    requests: result.requests.total,
+    errors: result.errors + result.timeouts,
+    non2xx: result.non2xx,
+  };
+}
+
+function summarise(rounds: Round[]): Measurement {
+  return {
+    rps: Math.round(median(rounds.map((r) => r.rps))),
+    p50: median(rounds.map((r) => r.p50)),
+    p99: median(rounds.map((r) => r.p99)),
+  };
+}
+
+async function startBare(
+  routes: Record<string, unknown>,
+  persistTo: string,
+  logFile: string,
+): Promise<DevServer & { port: number; logFile: string }> {
+  const port = await freePort();
+  const inspectorPort = await freePort();
+  const encoded = Buffer.from(JSON.stringify(routes), "utf8").toString("base64");
+  const server = spawnWranglerDev(
+    [
+      "-c",
+      "bench/bare/wrangler.toml",
+      "--persist-to",
+      persistTo,
+      "--ip",
+      "127.0.0.1",
+      "--port",
+      String(port),
+      "--inspector-port",
+      String(inspectorPort),
+      "--inspector-ip",
+      "127.0.0.1",
+      "--show-interactive-dev-session=false",
+      "--var",
+      `BARE_ROUTES:${encoded}`,
+      ...(LOG_LEVEL ? ["--log-level", LOG_LEVEL] : []),
+    ],
+    {
+      ...(wranglerLog ? { log: wranglerLog } : { logFile }),
+    },
+  );
+  return { ...server, port, logFile };
+}
+
+interface ScenarioResult {
+  scenario: string;
+  stack: Measurement;
+  bare: Measurement;
+  ratio: number;
+  /** stack/bare per round; each pair ran back to back, so machine load affects both alike. */
+  pairRatios: number[];
+  target: number;
+  pass: boolean;
+  settings: {
+    connections: number;
+    pipelining: number;
+    warmupS: number;
+    durationS: number;
+    rounds: number;
+    logLevel: string;
+  };
+  rounds: { stack: Round[]; bare: Round[] };
+  failures?: string[];
+}
+
+async function measure(
+  scenario: Scenario,
+  request: BenchRequest,
+  stack: Stack,
+  barePort: number,
+): Promise<ScenarioResult> {
+  log(`[bench] ${scenario.name}: warm-up ${WARMUP_S} s per target`);
+  await hammer(stack.port, request, WARMUP_S);
+  await hammer(barePort, request, WARMUP_S);
+  const stackRounds: Round[] = [];
+  const bareRounds: Round[] = [];
+  for (let round = 1; round <= ROUNDS; round++) {
+    const s = await hammer(stack.port, request, DURATION_S);
+    stackRounds.push(s);
+    const b = await hammer(barePort, request, DURATION_S);
+    bareRounds.push(b);
+    log(
+      `[bench] ${scenario.name} round ${round}/${ROUNDS}: stack ${Math.round(s.rps)} rps p50 ${s.p50} ms p99 ${s.p99} ms | ` +
+        `bare ${Math.round(b.rps)} rps p50 ${b.p50} ms p99 ${b.p99} ms`,
+    );
+  }
+  const failures: string[] = [];
+  for (const [name, rounds] of [
+    ["stack", stackRounds],
+    ["bare", bareRounds],
+  ] as const) {
+    const errors = rounds.reduce((n, r) => n + r.errors, 0);
+    const non2xx = rounds.reduce((n, r) => n + r.non2xx, 0);
+    if (errors || non2xx) failures.push(`${name}: ${errors} errors/timeouts, ${non2xx} non-2xx responses`);
+  }
+  const stackSummary = summarise(stackRounds);
+  const bareSummary = summarise(bareRounds);
+  const ratio = Math.round((stackSummary.rps / bareSummary.rps) * 1000) / 1000;
+  return {
+    scenario: scenario.name,
+    stack: stackSummary,
+    bare: bareSummary,
+    ratio,
+    pairRatios: stackRounds.map(
+      (s, i) => Math.round((s.rps / (bareRounds[i]?.rps ?? Number.NaN)) * 1000) / 1000,
+    ),
+    target: scenario.target,
+    pass: ratio >= scenario.target && failures.length === 0,
+    settings: {
+      connections: CONNECTIONS,
+      pipelining: 1,
+      warmupS: WARMUP_S,
+      durationS: DURATION_S,
+      rounds: ROUNDS,
+      logLevel: LOG_LEVEL ?? "default",
+    },
+    rounds: { stack: stackRounds, bare: bareRounds },
+    ...(failures.length ? { failures } : {}),
+  };
+}
+
+async function main(): Promise<number> {
+  const wanted = process.argv.slice(2);
+  const scenarios = wanted.length ? allScenarios.filter((s) => wanted.includes(s.name)) : allScenarios;
+  if (scenarios.length === 0) {
+    log(
+      `[bench] no scenario matches ${wanted.join(", ")}; known: ${allScenarios.map((s) => s.name).join(", ")}`,
+    );
+    return 2;
+  }
+
+  const workDir = await mkdtemp(join(tmpdir(), "fun-bench-"));
+  let stack: Stack | undefined;
+  let bare: (DevServer & { port: number; logFile: string }) | undefined;
+  try {
+    const port = await freePort();
+    log(`[bench] starting the stack on 127.0.0.1:${port} (state in ${workDir})`);
+    stack = await startStack({
+      port,
+      persistTo: join(workDir, "stack"),
+      demo: true,
+      // wrangler's output goes to a file unless streamed: draining a pipe in this process (which is
+      // busy running autocannon) would slow the server being measured.
+      ...(wranglerLog ? { log: wranglerLog } : { logFile: join(workDir, "stack.log") }),
+      ...(LOG_LEVEL ? { logLevel: LOG_LEVEL } : {}),
+    });
+    log(`[bench] stack ready in ${(stack.timings.readyMs / 1000).toFixed(1)} s`);
+
+    // The stack's own answer to each scenario's request becomes the bare worker's canned answer.
+    const prepared: { scenario: Scenario; request: BenchRequest }[] = [];
+    const routes: Record<string, { status: number; contentType: string; body: string }> = {};
+    for (const scenario of scenarios) {
+      const request = await scenario.prepare(stack);
+      const res = await httpRequest({ port: stack.port, ...request });
+      if (res.status < 200 || res.status >= 300) {
+        throw new Error(`${scenario.name}: the stack answered ${res.status}: ${res.body.slice(0, 500)}`);
+      }
+      routes[routeKey(request)] = {
+        status: res.status,
+        contentType: String(res.headers["content-type"] ?? "application/octet-stream"),
+        body: res.body,
+      };
+      prepared.push({ scenario, request });
+    }
+
+    bare = await startBare(routes, join(workDir, "bare"), join(workDir, "bare.log"));
+    const first = prepared[0];
+    if (first) {
+      await waitForHttp(bare, {
+        port: bare.port,
+        host: first.request.host,
+        path: first.request.path,
+        timeoutMs: 60_000,
+        describe: () => `the bare baseline worker did not start:\n${fileTail(bare?.logFile ?? "", 40)}`,
+      });
+    }
+    for (const { request } of prepared) {
+      const res = await httpRequest({ port: bare.port, ...request });
+      const expected = routes[routeKey(request)];
+      if (res.status !== expected?.status || !sameBody(res.body, expected.body, expected.contentType)) {
+        throw new Error(
+          `the bare worker does not answer ${routeKey(request)} like the stack: ${res.status} ${res.body}`,
+        );
+      }
+    }
+    log(`[bench] bare baseline ready on 127.0.0.1:${bare.port}`);
+
+    let allPass = true;
+    for (const { scenario, request } of prepared) {
+      const result = await measure(scenario, request, stack, bare.port);
+      allPass &&= result.pass;
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.stdout.write(
+        `${result.pass ? "PASS" : "FAIL"} ${result.scenario}: stack ${result.stack.rps} req/s ` +
+          `(p50 ${result.stack.p50} ms, p99 ${result.stack.p99} ms) vs bare ${result.bare.rps} req/s ` +
+          `(p50 ${result.bare.p50} ms, p99 ${result.bare.p99} ms): ratio ${result.ratio} (target ≥ ${result.target})` +
+          `${result.failures ? `; ${result.failures.join("; ")}` : ""}\n`,
+      );
+    }
+    return allPass ? 0 : 1;
+  } finally {
+    await Promise.allSettled([stack?.stop(), bare?.stop()]);
+    await rm(workDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    log(`[bench] failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    process.exit(1);
+  },
+);
