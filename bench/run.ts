@@ -109,6 +109,7 @@ async function startBare(
   routes: Record<string, unknown>,
   persistTo: string,
   logFile: string,
+  withLogLine: boolean,
 ): Promise<DevServer & { port: number; logFile: string }> {
   const port = await freePort();
   const inspectorPort = await freePort();
@@ -130,6 +131,8 @@ async function startBare(
       "--show-interactive-dev-session=false",
       "--var",
       `BARE_ROUTES:${encoded}`,
+      "--var",
+      `BARE_LOG:${withLogLine ? "1" : "0"}`,
       ...(LOG_LEVEL ? ["--log-level", LOG_LEVEL] : []),
     ],
     {
@@ -143,7 +146,14 @@ interface ScenarioResult {
   scenario: string;
   stack: Measurement;
   bare: Measurement;
+  /** The bare worker plus one JSON log line per request, as the gateway writes. */
+  bareWithLog: Measurement;
   ratio: number;
+  /**
+   * stack / bareWithLog: what our middleware costs beyond the per-request log line, whose price
+   * under `wrangler dev` is mostly the local log pipeline (wrangler parses every line).
+   */
+  ratioBeyondLogLine: number;
   /** stack/bare per round; each pair ran back to back, so machine load affects both alike. */
   pairRatios: number[];
   target: number;
@@ -156,7 +166,7 @@ interface ScenarioResult {
     rounds: number;
     logLevel: string;
   };
-  rounds: { stack: Round[]; bare: Round[] };
+  rounds: { stack: Round[]; bare: Round[]; bareWithLog: Round[] };
   failures?: string[];
 }
 
@@ -165,26 +175,33 @@ async function measure(
   request: BenchRequest,
   stack: Stack,
   barePort: number,
+  bareWithLogPort: number,
 ): Promise<ScenarioResult> {
   log(`[bench] ${scenario.name}: warm-up ${WARMUP_S} s per target`);
   await hammer(stack.port, request, WARMUP_S);
   await hammer(barePort, request, WARMUP_S);
+  await hammer(bareWithLogPort, request, WARMUP_S);
   const stackRounds: Round[] = [];
   const bareRounds: Round[] = [];
+  const bareWithLogRounds: Round[] = [];
   for (let round = 1; round <= ROUNDS; round++) {
     const s = await hammer(stack.port, request, DURATION_S);
     stackRounds.push(s);
     const b = await hammer(barePort, request, DURATION_S);
     bareRounds.push(b);
+    const l = await hammer(bareWithLogPort, request, DURATION_S);
+    bareWithLogRounds.push(l);
     log(
       `[bench] ${scenario.name} round ${round}/${ROUNDS}: stack ${Math.round(s.rps)} rps p50 ${s.p50} ms p99 ${s.p99} ms | ` +
-        `bare ${Math.round(b.rps)} rps p50 ${b.p50} ms p99 ${b.p99} ms`,
+        `bare ${Math.round(b.rps)} rps p50 ${b.p50} ms p99 ${b.p99} ms | ` +
+        `bare+log ${Math.round(l.rps)} rps p50 ${l.p50} ms p99 ${l.p99} ms`,
     );
   }
   const failures: string[] = [];
   for (const [name, rounds] of [
     ["stack", stackRounds],
     ["bare", bareRounds],
+    ["bare+log", bareWithLogRounds],
   ] as const) {
     const errors = rounds.reduce((n, r) => n + r.errors, 0);
     const non2xx = rounds.reduce((n, r) => n + r.non2xx, 0);
@@ -192,12 +209,16 @@ async function measure(
   }
   const stackSummary = summarise(stackRounds);
   const bareSummary = summarise(bareRounds);
-  const ratio = Math.round((stackSummary.rps / bareSummary.rps) * 1000) / 1000;
+  const bareWithLogSummary = summarise(bareWithLogRounds);
+  const ratioOf = (a: Measurement, b: Measurement) => Math.round((a.rps / b.rps) * 1000) / 1000;
+  const ratio = ratioOf(stackSummary, bareSummary);
   return {
     scenario: scenario.name,
     stack: stackSummary,
     bare: bareSummary,
+    bareWithLog: bareWithLogSummary,
     ratio,
+    ratioBeyondLogLine: ratioOf(stackSummary, bareWithLogSummary),
     pairRatios: stackRounds.map(
       (s, i) => Math.round((s.rps / (bareRounds[i]?.rps ?? Number.NaN)) * 1000) / 1000,
     ),
@@ -211,9 +232,36 @@ async function measure(
       rounds: ROUNDS,
       logLevel: LOG_LEVEL ?? "default",
     },
-    rounds: { stack: stackRounds, bare: bareRounds },
+    rounds: { stack: stackRounds, bare: bareRounds, bareWithLog: bareWithLogRounds },
     ...(failures.length ? { failures } : {}),
   };
+}
+
+/** Waits for a bare worker and checks it answers every scenario exactly as the stack did. */
+async function checkBareAnswers(
+  server: DevServer & { port: number; logFile: string },
+  prepared: { request: BenchRequest }[],
+  routes: Record<string, { status: number; contentType: string; body: string }>,
+): Promise<void> {
+  const first = prepared[0];
+  if (first) {
+    await waitForHttp(server, {
+      port: server.port,
+      host: first.request.host,
+      path: first.request.path,
+      timeoutMs: 60_000,
+      describe: () => `the bare baseline worker did not start:\n${fileTail(server.logFile, 40)}`,
+    });
+  }
+  for (const { request } of prepared) {
+    const res = await httpRequest({ port: server.port, ...request });
+    const expected = routes[routeKey(request)];
+    if (res.status !== expected?.status || !sameBody(res.body, expected.body, expected.contentType)) {
+      throw new Error(
+        `the bare worker does not answer ${routeKey(request)} like the stack: ${res.status} ${res.body}`,
+      );
+    }
+  }
 }
 
 async function main(): Promise<number> {
@@ -229,6 +277,7 @@ async function main(): Promise<number> {
   const workDir = await mkdtemp(join(tmpdir(), "fun-bench-"));
   let stack: Stack | undefined;
   let bare: (DevServer & { port: number; logFile: string }) | undefined;
+  let bareWithLog: (DevServer & { port: number; logFile: string }) | undefined;
   try {
     const port = await freePort();
     log(`[bench] starting the stack on 127.0.0.1:${port} (state in ${workDir})`);
@@ -260,43 +309,29 @@ async function main(): Promise<number> {
       prepared.push({ scenario, request });
     }
 
-    bare = await startBare(routes, join(workDir, "bare"), join(workDir, "bare.log"));
-    const first = prepared[0];
-    if (first) {
-      await waitForHttp(bare, {
-        port: bare.port,
-        host: first.request.host,
-        path: first.request.path,
-        timeoutMs: 60_000,
-        describe: () => `the bare baseline worker did not start:\n${fileTail(bare?.logFile ?? "", 40)}`,
-      });
+    bare = await startBare(routes, join(workDir, "bare"), join(workDir, "bare.log"), false);
+    bareWithLog = await startBare(routes, join(workDir, "bare-log"), join(workDir, "bare-log.log"), true);
+    for (const server of [bare, bareWithLog]) {
+      await checkBareAnswers(server, prepared, routes);
     }
-    for (const { request } of prepared) {
-      const res = await httpRequest({ port: bare.port, ...request });
-      const expected = routes[routeKey(request)];
-      if (res.status !== expected?.status || !sameBody(res.body, expected.body, expected.contentType)) {
-        throw new Error(
-          `the bare worker does not answer ${routeKey(request)} like the stack: ${res.status} ${res.body}`,
-        );
-      }
-    }
-    log(`[bench] bare baseline ready on 127.0.0.1:${bare.port}`);
+    log(`[bench] bare baselines ready on 127.0.0.1:${bare.port} and :${bareWithLog.port} (with a log line)`);
 
     let allPass = true;
     for (const { scenario, request } of prepared) {
-      const result = await measure(scenario, request, stack, bare.port);
+      const result = await measure(scenario, request, stack, bare.port, bareWithLog.port);
       allPass &&= result.pass;
       process.stdout.write(`${JSON.stringify(result)}\n`);
       process.stdout.write(
         `${result.pass ? "PASS" : "FAIL"} ${result.scenario}: stack ${result.stack.rps} req/s ` +
           `(p50 ${result.stack.p50} ms, p99 ${result.stack.p99} ms) vs bare ${result.bare.rps} req/s ` +
-          `(p50 ${result.bare.p50} ms, p99 ${result.bare.p99} ms): ratio ${result.ratio} (target ≥ ${result.target})` +
+          `(p50 ${result.bare.p50} ms, p99 ${result.bare.p99} ms): ratio ${result.ratio} (target ≥ ${result.target}); ` +
+          `vs bare + one log line ${result.bareWithLog.rps} req/s: ratio ${result.ratioBeyondLogLine}` +
           `${result.failures ? `; ${result.failures.join("; ")}` : ""}\n`,
       );
     }
     return allPass ? 0 : 1;
   } finally {
-    await Promise.allSettled([stack?.stop(), bare?.stop()]);
+    await Promise.allSettled([stack?.stop(), bare?.stop(), bareWithLog?.stop()]);
     await rm(workDir, { recursive: true, force: true });
   }
 }

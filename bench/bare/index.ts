@@ -10,6 +10,8 @@ interface BareRoute {
 interface BareEnv {
   /** base64(UTF-8 JSON) of Record<key, BareRoute>, passed with `wrangler dev --var`. */
   BARE_ROUTES: string;
+  /** "1": also write one JSON log line per request, shaped like the gateway's (see bench/README.md). */
+  BARE_LOG?: string;
 }
 
 type Prepared = { route: BareRoute; json: unknown };
@@ -27,11 +29,30 @@ function loadRoutes(encoded: string): Map<string, Prepared> {
   );
 }
 
-/** The floor: no request id, no logging, no host resolution, no database; just the answer. */
+/**
+ * The floor: no request id, no host resolution, no database; just the answer. With BARE_LOG=1 it
+ * also logs one line per request, to separate the local log pipeline's cost from our middleware's.
+ */
 const app = new Hono<{ Bindings: BareEnv }>();
 
 app.all("*", (c) => {
   routes ??= loadRoutes(c.env.BARE_ROUTES);
+  if (c.env.BARE_LOG === "1") {
+    console.log(
+      JSON.stringify({
+        level: "info",
+        service: "bare",
+        requestId: "req_00000000000000000000000000",
+        method: c.req.method,
+        host: c.req.header("host"),
+        path: c.req.path,
+        route: "*",
+        status: 200,
+        durationMs: 0,
+        tenant: "pupfanz",
+      }),
+    );
+  }
   const host = (c.req.header("host") ?? "").split(":")[0];
   const prepared = routes.get(`${c.req.method} ${host}${c.req.path}`);
   if (!prepared) return c.text("no such bench route", 404);

@@ -22,12 +22,12 @@ export const SEED = {
   demoPassword: DEMO_PASSWORD,
 } as const;
 
-export interface SeedStatements {
+export type SeedStatements = {
   /** For the core database (`DB`, `fun-core`). */
   core: string[];
   /** For the compliance database (`COMPLIANCE_DB`, `fun-compliance`). */
   compliance: string[];
-}
+};
 
 /**
  * Idempotent seed SQL for both databases. `demo: false` gives only tenants and roles, which is safe

@@ -10,7 +10,11 @@ describe("hosts handed to other workers", () => {
   });
 
   it("gives the upload host to the media worker", async () => {
-    const response = await callWorker("/upload/nothing", { host: "upload.localhost", method: "PUT", body: "x" });
+    const response = await callWorker("/upload/nothing", {
+      host: "upload.localhost",
+      method: "PUT",
+      body: "x",
+    });
     await expectProblem(response, 404, "not_found");
   });
 
