@@ -80,6 +80,8 @@ export default defineConfig(async () => {
 
   return {
     test: {
+      // Request log lines are printed only for tests that fail, where they help.
+      silent: "passed-only" as const,
       projects: [
         workerProject(
           "gateway",

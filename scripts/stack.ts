@@ -445,6 +445,9 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     "127.0.0.1",
     "--port",
     String(options.port),
+    // URLs the API returns name this port when a client's Host header carries none.
+    "--var",
+    `LOCAL_PUBLIC_PORT:${options.port}`,
     "--inspector-port",
     String(inspectorPort),
     "--inspector-ip",

@@ -49,6 +49,7 @@ export function registerGetCurrentTenant(app: OpenAPIHono<GatewayEnv>) {
           environment,
           { url: c.req.url, host: requestHost(c.req.raw) },
           authHostFor(c.env.AUTH_HOSTS, environment),
+          c.env.LOCAL_PUBLIC_PORT,
         ),
       },
       200,

@@ -36,6 +36,13 @@ describe("GET /v1/tenants/current", () => {
     });
   }
 
+  it("names the configured local port when the Host header carries none", async () => {
+    const response = await callWorker("/v1/tenants/current", { headers: { host: "pupfanz.localhost" } });
+    const body = (await response.json()) as TenantBody;
+    expect(body.urls.web).toBe("http://pupfanz.localhost:8787");
+    expect(body.urls.media).toBe("http://media.pupfanz.localhost:8787");
+  });
+
   it("gives the three brands different ids and themes", async () => {
     const bodies = await Promise.all(
       Object.values(BRAND_HOSTS).map(

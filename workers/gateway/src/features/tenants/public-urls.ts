@@ -9,18 +9,20 @@ export interface PublicUrls {
 
 /**
  * The absolute URLs of a brand, for the environment the request came in on. Locally they keep the
- * scheme and port the request used (`http://pupfanz.localhost:8787`), so links work from whichever
- * port `wrangler dev` listens on; in production they are https on the configured domains.
+ * scheme and port the request used (`http://pupfanz.localhost:8787`), or `defaultLocalPort` when the
+ * Host header names none, so links work from whichever port `wrangler dev` listens on; in
+ * production they are https on the configured domains.
  */
 export function publicUrls(
   tenant: Tenant,
   environment: Environment,
   request: { url: string; host: string },
   authHost: string,
+  defaultLocalPort: string,
 ): PublicUrls {
   const domains = tenant.settings.domains[environment];
   const local = environment === "local";
-  const port = local ? portOf(request.host) : "";
+  const port = local ? portOf(request.host) || defaultLocalPort : "";
   const scheme = local ? new URL(request.url).protocol : "https:";
   const origin = (hostname: string) => `${scheme}//${hostname}${port ? `:${port}` : ""}`;
   return {
