@@ -126,7 +126,7 @@ export function createApi<E extends ApiEnv>(options: CreateApiOptions<E>): OpenA
         service: options.service,
         requestId,
         method: c.req.method,
-        host: new URL(c.req.url).host,
+        host: c.req.header("host") ?? new URL(c.req.url).host,
         path: c.req.path,
         route: c.req.routePath,
         status: c.res.status,
