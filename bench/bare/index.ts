@@ -38,7 +38,7 @@ const app = new Hono<{ Bindings: BareEnv }>();
 app.all("*", (c) => {
   routes ??= loadRoutes(c.env.BARE_ROUTES);
   if (c.env.BARE_LOG === "1") {
-    console.log(
+    console.info(
       JSON.stringify({
         level: "info",
         service: "bare",

@@ -120,9 +120,11 @@ export function createApi<E extends ApiEnv>(options: CreateApiOptions<E>): OpenA
     c.set("logFields", {});
     await next();
     c.res.headers.set(REQUEST_ID_HEADER, requestId);
-    console.log(
+    const failed = c.res.status >= 500;
+    // The console method carries the level into Workers Logs.
+    (failed ? console.error : console.info)(
       JSON.stringify({
-        level: c.res.status >= 500 ? "error" : "info",
+        level: failed ? "error" : "info",
         service: options.service,
         requestId,
         method: c.req.method,
