@@ -17,13 +17,20 @@ type Operation = {
 
 const METHODS = ["get", "post", "put", "patch", "delete"] as const;
 
+/** OpenAPI descriptions are CommonMark; the page renders their `code spans` and escapes the rest. */
+function prose(text: string | undefined) {
+  return (text ?? "")
+    .split("`")
+    .map((part, index) => (index % 2 ? html`<code>${part}</code>` : html`${part}`));
+}
+
 function operationBlock(method: string, path: string, operation: Operation) {
   const id = `${method}-${path}`.replace(/[^a-zA-Z0-9]+/g, "-");
   const body = operation.requestBody?.content?.["application/json"]?.schema;
   return html`<section class="op" id="${id}">
     <h3><span class="method ${method}">${method.toUpperCase()}</span> <code>${path}</code></h3>
-    <p>${operation.summary ?? ""}</p>
-    ${operation.description ? html`<p class="desc">${operation.description}</p>` : ""}
+    <p>${prose(operation.summary)}</p>
+    ${operation.description ? html`<p class="desc">${prose(operation.description)}</p>` : ""}
     ${
       operation.parameters?.length
         ? html`<h4>Parameters</h4><ul>${operation.parameters.map(
@@ -62,7 +69,7 @@ export function renderDocsPage(document: Document): HtmlEscapedString | Promise<
 </head>
 <body>
 <header><h1>${document.info.title} <small>v${document.info.version}</small></h1>
-<p>${document.info.description ?? ""}</p>
+<p>${prose(document.info.description)}</p>
 <p><a href="/openapi.json">OpenAPI 3.1 document</a> · <a href="/v1/events/schemas">Event JSON Schemas</a></p></header>
 <nav><ul>${tags.map((tag) => html`<li><a href="#tag-${tag}">${tag}</a></li>`)}<li><a href="#problems">Problems</a></li></ul></nav>
 <main>

@@ -69,5 +69,8 @@ describe("GET /docs", () => {
     expect(page).toContain('id="problem-validation_failed"');
     expect(page).toContain('href="/openapi.json"');
     expect(page).not.toContain("<script");
+    // Markdown code spans in descriptions are rendered, not shown as backticks.
+    expect(page).toContain("<code>pupfanz.localhost:8787</code>");
+    expect(page).not.toContain("`");
   });
 });
