@@ -1,3 +1,2 @@
 export * from "./ids";
-export * from "./password";
 export * from "./result";

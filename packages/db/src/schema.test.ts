@@ -1,8 +1,9 @@
 import { env } from "cloudflare:workers";
+import { passwordNeedsRehash, verifyPassword } from "@fun/core/password";
 import { TenantSettingsSchema } from "@fun/tenancy";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { createCoreDb, profile, tenant } from "./index";
+import { account, createCoreDb, profile, tenant } from "./index";
 import { buildSeed, SEED } from "./seed";
 
 /** Runs against the real core migrations with the demo seed applied (see packages/testing). */
@@ -170,6 +171,22 @@ describe("the core schema", () => {
       .bind(SEED.tenants.daddyfanz.id)
       .first();
     expect(row).toEqual({ name: "DaddyFanz" });
+  });
+
+  it("gives every demo account the documented password, hashed with the current scrypt parameters", async () => {
+    const rows = await createCoreDb(db)
+      .select({ email: account.email, hash: account.passwordHash })
+      .from(account);
+    expect(rows.map((r) => r.email).sort()).toEqual([
+      "creator@fun.localhost",
+      "fan@fun.localhost",
+      "staff@fun.localhost",
+    ]);
+    for (const row of rows) {
+      expect(await verifyPassword(SEED.demoPassword, row.hash ?? "")).toBe(true);
+      expect(await verifyPassword("wrong-password", row.hash ?? "")).toBe(false);
+      expect(passwordNeedsRehash(row.hash ?? "")).toBe(false);
+    }
   });
 
   it("stores tenant settings that the tenancy schema accepts", async () => {

@@ -1,4 +1,4 @@
-import { hashPassword } from "@fun/core";
+import { hashPassword } from "@fun/core/password";
 import { insertRow, seedId } from "./sql";
 import { ROLES, TENANTS } from "./tenants";
 
