@@ -1,0 +1,122 @@
+import { hasPermission, type Principal } from "./principal";
+
+/** What a policy can be asked about. Later features add their resource kinds here. */
+export type Resource =
+  | { kind: "content"; id: string; creatorProfileId: string; tenantIds: readonly string[] }
+  | { kind: "profile"; id: string }
+  | { kind: "tenant"; id: string };
+
+export type Action =
+  | "content:read-private"
+  | "content:update"
+  | "content:publish"
+  | "content:delete"
+  | "content:moderate"
+  | "profile:update"
+  | "tenant:configure";
+
+export type Denial = "unauthenticated" | "missing_permission" | "not_owner" | "outside_tenant";
+
+export type Decision = { allowed: true; rule: string } | { allowed: false; reason: Denial };
+
+/** The brand the request came in on: staff scopes and tenant-bound resources are checked against it. */
+export interface PolicyContext {
+  tenantId: string;
+}
+
+type Check<R extends Resource> = (principal: Principal, resource: R, context: PolicyContext) => Decision;
+
+function ownedBy(profileId: string, principal: Principal): boolean {
+  return principal.profileId !== null && principal.profileId === profileId;
+}
+
+/** The owning creator, holding `permission` (ABAC on top of RBAC). */
+function owner<R extends Extract<Resource, { kind: "content" }>>(permission: string, rule: string): Check<R> {
+  return (principal, resource, context) => {
+    if (!hasPermission(principal, permission, context.tenantId))
+      return { allowed: false, reason: "missing_permission" };
+    if (!ownedBy(resource.creatorProfileId, principal)) return { allowed: false, reason: "not_owner" };
+    return { allowed: true, rule };
+  };
+}
+
+/** Staff holding `permission` on this brand, for a resource that lives on this brand. */
+function staff<R extends Extract<Resource, { kind: "content" }>>(permission: string, rule: string): Check<R> {
+  return (principal, resource, context) => {
+    if (!hasPermission(principal, permission, context.tenantId))
+      return { allowed: false, reason: "missing_permission" };
+    if (!resource.tenantIds.includes(context.tenantId)) return { allowed: false, reason: "outside_tenant" };
+    return { allowed: true, rule };
+  };
+}
+
+/** Allowed when any check allows; otherwise the most specific denial (owner mismatch over permission). */
+function anyOf<R extends Resource>(...checks: Check<R>[]): Check<R> {
+  const precedence: Denial[] = ["not_owner", "outside_tenant", "missing_permission", "unauthenticated"];
+  return (principal, resource, context) => {
+    const denials: Denial[] = [];
+    for (const check of checks) {
+      const decision = check(principal, resource, context);
+      if (decision.allowed) return decision;
+      denials.push(decision.reason);
+    }
+    return {
+      allowed: false,
+      reason: precedence.find((reason) => denials.includes(reason)) ?? "missing_permission",
+    };
+  };
+}
+
+const contentPolicies: Record<
+  Exclude<Action, "profile:update" | "tenant:configure">,
+  Check<Extract<Resource, { kind: "content" }>>
+> = {
+  "content:read-private": anyOf(
+    owner("content:write", "creator reads own content"),
+    staff("moderation:review", "staff reviews content on their brand"),
+  ),
+  "content:update": anyOf(
+    owner("content:write", "creator edits own content"),
+    staff("moderation:review", "staff edits content on their brand"),
+  ),
+  "content:publish": anyOf(
+    owner("content:publish", "creator publishes own content"),
+    staff("moderation:review", "staff publishes on their brand"),
+  ),
+  "content:delete": anyOf(
+    owner("content:write", "creator deletes own content"),
+    staff("moderation:review", "staff removes content on their brand"),
+  ),
+  "content:moderate": staff("moderation:review", "staff moderates content on their brand"),
+};
+
+/**
+ * The one place that decides whether a principal may do an action to a resource on a brand. Every
+ * route asks here (through the gateway's permission middleware) instead of checking roles itself.
+ */
+export function authorize(
+  principal: Principal | null,
+  action: Action,
+  resource: Resource,
+  context: PolicyContext,
+): Decision {
+  if (!principal) return { allowed: false, reason: "unauthenticated" };
+  switch (resource.kind) {
+    case "content": {
+      if (action === "profile:update" || action === "tenant:configure")
+        return { allowed: false, reason: "missing_permission" };
+      return contentPolicies[action](principal, resource, context);
+    }
+    case "profile":
+      if (action !== "profile:update") return { allowed: false, reason: "missing_permission" };
+      return ownedBy(resource.id, principal)
+        ? { allowed: true, rule: "a person edits their own profile" }
+        : { allowed: false, reason: "not_owner" };
+    case "tenant":
+      if (action !== "tenant:configure") return { allowed: false, reason: "missing_permission" };
+      if (resource.id !== context.tenantId) return { allowed: false, reason: "outside_tenant" };
+      return hasPermission(principal, "tenants:manage", context.tenantId)
+        ? { allowed: true, rule: "admin configures the brand" }
+        : { allowed: false, reason: "missing_permission" };
+  }
+}
