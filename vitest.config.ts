@@ -86,7 +86,7 @@ export default defineConfig(async () => {
         workerProject(
           "gateway",
           "./wrangler.toml",
-          ["workers/gateway/**/*.test.ts", "packages/**/*.test.ts"],
+          ["workers/gateway/**/*.test.ts", "packages/**/*.test.ts", "durable-objects/**/*.test.ts"],
           {
             workers: INTERNAL_WORKERS.map(auxiliaryWorker),
           },

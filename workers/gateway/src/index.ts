@@ -2,6 +2,8 @@ import { drainOutbox, pruneOutbox } from "@fun/events";
 import { createGatewayApp } from "./app";
 import { consumeEvents, storeDeadLetters } from "./features/events/events.consumer";
 
+export { SessionStore } from "../../../durable-objects/session/session-store";
+
 const app = createGatewayApp();
 
 /** Sent outbox rows are kept this long for debugging, then deleted by the cron sweep. */
