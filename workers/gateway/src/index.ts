@@ -2,6 +2,7 @@ import { drainOutbox, pruneOutbox } from "@fun/events";
 import { createGatewayApp } from "./app";
 import { consumeEvents, storeDeadLetters } from "./features/events/events.consumer";
 
+export { KeyRing } from "../../../durable-objects/key-ring/key-ring";
 export { SessionStore } from "../../../durable-objects/session/session-store";
 
 const app = createGatewayApp();
