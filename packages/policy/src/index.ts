@@ -1,2 +1,3 @@
 export * from "./policies";
 export * from "./principal";
+export * from "./principal.repo";

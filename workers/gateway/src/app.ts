@@ -4,6 +4,8 @@ import { registerDocs } from "./features/docs/docs.routes";
 import { registerListEventSchemas } from "./features/events/listEventSchemas.route";
 import { registerValidateEvent } from "./features/events/validateEvent.route";
 import { registerGetHealth } from "./features/health/getHealth.route";
+import { registerJwks } from "./features/identity/jwks.route";
+import { registerGetMe } from "./features/me/getMe.route";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { resolveHost } from "./middleware/resolve-host";
 
@@ -16,10 +18,18 @@ export function createGatewayApp(
   options: { extraRoutes?: (app: ReturnType<typeof createApi<GatewayEnv>>) => void } = {},
 ) {
   const app = createApi<GatewayEnv>({ service: "gateway", beforeRouting: [resolveHost] });
+  app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
+    type: "http",
+    scheme: "bearer",
+    bearerFormat: "JWT",
+    description: "An ES256 access token from the auth host, issued for this brand.",
+  });
   registerGetHealth(app);
   registerGetCurrentTenant(app);
   registerListEventSchemas(app);
   registerValidateEvent(app);
+  registerJwks(app);
+  registerGetMe(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

@@ -1,6 +1,8 @@
+import type { AccessTokenClaims } from "@fun/auth";
 import type { CoreDb } from "@fun/db";
 import type { OutboxWriter } from "@fun/events";
 import type { ApiEnv } from "@fun/http";
+import type { Principal } from "@fun/policy";
 import type { HostMatch } from "@fun/tenancy";
 
 /** What every gateway request carries once the host is resolved. */
@@ -10,7 +12,17 @@ export interface GatewayServices {
   outbox: OutboxWriter;
 }
 
+/** Set by `requireAccount`: the verified access token and, once asked for, the caller's grants. */
+export interface Authentication {
+  claims: AccessTokenClaims;
+  principal?: Principal;
+}
+
 export type GatewayEnv = ApiEnv<
   Env,
-  { host: Exclude<HostMatch, { kind: "media" | "upload" }>; services: GatewayServices }
+  {
+    host: Exclude<HostMatch, { kind: "media" | "upload" }>;
+    services: GatewayServices;
+    auth: Authentication;
+  }
 >;

@@ -19,6 +19,7 @@ export const OPENAPI_CONFIG: Parameters<OpenAPIHono<GatewayEnv>["getOpenAPI31Doc
     { name: "Platform", description: "Health and documentation." },
     { name: "Tenants", description: "The brand behind the host." },
     { name: "Events", description: "CloudEvents contracts." },
+    { name: "Identity", description: "Signing keys and the signed-in account." },
   ],
 };
 
