@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { toBase64Url, toHex } from "@fun/core";
 
 /**
  * One account's sessions and refresh-token families, strongly consistent because one object holds
@@ -60,15 +61,11 @@ CREATE INDEX IF NOT EXISTS refresh_token_family ON refresh_token(family_id);
 `;
 
 function randomToken(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 async function hashToken(token: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token));
-  return [...new Uint8Array(digest)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))));
 }
 
 type TokenRow = {

@@ -1,2 +1,3 @@
+export * from "./encoding";
 export * from "./ids";
 export * from "./result";

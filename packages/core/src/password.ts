@@ -1,4 +1,5 @@
 import { scrypt, timingSafeEqual } from "node:crypto";
+import { fromBase64Url, toBase64Url } from "./encoding";
 
 /**
  * Password hashing with scrypt (RFC 7914) from `node:crypto`, which Workers provide natively under
@@ -24,19 +25,6 @@ const KEY_BYTES = 32;
 const SALT_BYTES = 16;
 /** Refuse stored parameters that would take more memory than a Worker has (128 MiB). */
 const MAX_MEMORY_BYTES = 64 * 1024 * 1024;
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
-  const binary = atob(text.replaceAll("-", "+").replaceAll("_", "/"));
-  const bytes = new Uint8Array(binary.length);
-  for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
-  return bytes;
-}
 
 function memoryOf(params: ScryptParams): number {
   return 128 * 2 ** params.ln * params.r * params.p;
