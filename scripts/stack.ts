@@ -448,6 +448,9 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     // URLs the API returns name this port when a client's Host header carries none.
     "--var",
     `LOCAL_PUBLIC_PORT:${options.port}`,
+    // The issuer names its own origin in every token, so it must be the port clients reach it on.
+    "--var",
+    `AUTH_ISSUER:http://auth.localhost:${options.port}`,
     "--inspector-port",
     String(inspectorPort),
     "--inspector-ip",

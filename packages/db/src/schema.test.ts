@@ -3,7 +3,7 @@ import { passwordNeedsRehash, verifyPassword } from "@fun/core/password";
 import { TenantSettingsSchema } from "@fun/tenancy";
 import { asc, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
-import { account, createCoreDb, profile, tenant } from "./index";
+import { account, createCoreDb, oauthClient, profile, tenant } from "./index";
 import { buildSeed, SEED } from "./seed";
 
 /** Runs against the real core migrations with the demo seed applied (see packages/testing). */
@@ -187,6 +187,48 @@ describe("the core schema", () => {
       expect(await verifyPassword("wrong-password", row.hash ?? "")).toBe(false);
       expect(passwordNeedsRehash(row.hash ?? "")).toBe(false);
     }
+  });
+
+  it("registers each brand's web app as a first-party public client with exact local and production callbacks", async () => {
+    // An earlier test ran a production seed over this database; the local seed puts localhost back.
+    const { core } = await buildSeed({ demo: true });
+    await db.batch(core.map((statement) => db.prepare(statement)));
+    const clients = await createCoreDb(db).select().from(oauthClient).orderBy(asc(oauthClient.id));
+    expect(clients.map((c) => c.id)).toEqual(["daddyfanz-web", "girlfanz-web", "pupfanz-web"]);
+    const pupfanz = clients.find((c) => c.id === "pupfanz-web");
+    expect(pupfanz).toMatchObject({
+      tenantId: SEED.tenants.pupfanz.id,
+      type: "public",
+      firstParty: true,
+      secretHash: null,
+    });
+    expect(pupfanz?.redirectUris).toEqual([
+      "https://pupfanz.com/v1/auth/oidc/callback",
+      "http://pupfanz.localhost:8787/v1/auth/oidc/callback",
+    ]);
+    expect(pupfanz?.grantTypes).toContain("urn:ietf:params:oauth:grant-type:token-exchange");
+  });
+
+  it("never registers localhost callbacks in a production seed", async () => {
+    const production = await buildSeed({ demo: false });
+    const clientRows = production.core.filter((statement) =>
+      statement.startsWith("INSERT INTO oauth_client "),
+    );
+    expect(clientRows).toHaveLength(3);
+    for (const statement of clientRows) expect(statement).not.toContain("localhost");
+  });
+
+  it("refuses a public client with a secret and a confidential one without", async () => {
+    const insert = (type: string, secret: string | null) =>
+      db
+        .prepare(
+          `INSERT INTO oauth_client (id, tenant_id, name, type, redirect_uris, grant_types, secret_hash, created_at, updated_at)
+           VALUES (?, ?, 'x', ?, '[]', '[]', ?, 0, 0)`,
+        )
+        .bind(`test-${type}`, SEED.tenants.girlfanz.id, type, secret)
+        .run();
+    await expect(insert("public", "scrypt$...")).rejects.toThrow(/CHECK constraint failed/);
+    await expect(insert("confidential", null)).rejects.toThrow(/CHECK constraint failed/);
   });
 
   it("stores tenant settings that the tenancy schema accepts", async () => {

@@ -525,6 +525,45 @@ export const adImpression = sqliteTable(
   ],
 );
 
+// OAuth clients of the issuer: each brand's web app is a first-party public client
+
+export const OAUTH_CLIENT_TYPES = ["public", "confidential"] as const;
+
+export const oauthClient = sqliteTable(
+  "oauth_client",
+  {
+    /** The OAuth `client_id`, chosen and public (e.g. `girlfanz-web`). */
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    type: text("type", { enum: OAUTH_CLIENT_TYPES }).notNull(),
+    /** First-party clients skip the consent screen. */
+    firstParty: flag("first_party").notNull().default(false),
+    /** Matched exactly, never by prefix. */
+    redirectUris: json<string[]>("redirect_uris").notNull(),
+    postLogoutRedirectUris: json<string[]>("post_logout_redirect_uris").notNull().default([]),
+    grantTypes: json<string[]>("grant_types").notNull(),
+    /** Only confidential clients have a secret; it is stored hashed like a password. */
+    secretHash: text("secret_hash"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("oauth_client_type", oneOf(t.type, OAUTH_CLIENT_TYPES)),
+    check(
+      "oauth_client_secret",
+      sql`(${t.type} = 'public' and ${t.secretHash} is null) or (${t.type} = 'confidential' and ${t.secretHash} is not null)`,
+    ),
+    check(
+      "oauth_client_id_format",
+      sql`${t.id} not glob '*[^a-z0-9-]*' and length(${t.id}) between 3 and 64`,
+    ),
+    index("oauth_client_tenant").on(t.tenantId),
+  ],
+);
+
 // Event plumbing: transactional outbox, consumer inbox, counters, dead letters
 
 export const outbox = sqliteTable(
@@ -585,6 +624,7 @@ export const deadLetter = sqliteTable(
   (t) => [unique("dead_letter_queue_message").on(t.queue, t.messageId)],
 );
 
+export type OAuthClientRow = typeof oauthClient.$inferSelect;
 export type TenantRow = typeof tenant.$inferSelect;
 export type NewTenantRow = typeof tenant.$inferInsert;
 export type AccountRow = typeof account.$inferSelect;

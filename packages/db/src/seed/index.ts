@@ -3,6 +3,7 @@ import { baseStatements, ROLES, TENANTS } from "./tenants";
 
 export { DEMO_PASSWORD } from "./demo";
 export { type Conflict, insertRow, type SqlValue, seedId, sqlLiteral } from "./sql";
+export { oauthClients } from "./tenants";
 
 /** IDs (and natural keys) of every seeded row, for code and tests that need to point at them. */
 export const SEED = {
@@ -30,12 +31,14 @@ export type SeedStatements = {
 };
 
 /**
- * Idempotent seed SQL for both databases. `demo: false` gives only tenants and roles, which is safe
- * for production; `demo: true` adds the local demo accounts. Runs in Node and in workerd alike.
+ * Idempotent seed SQL for both databases. `demo: false` gives only tenants, roles and the brands'
+ * OAuth clients with production redirect URIs, which is safe for production; `demo: true` is the
+ * local seed: it adds localhost redirect URIs and the demo accounts. Runs in Node and in workerd alike.
  */
 export async function buildSeed(options: { demo: boolean; now?: number }): Promise<SeedStatements> {
   const now = options.now ?? Date.now();
-  const base = baseStatements(now);
+  // Demo seeds are the local ones: only they register localhost redirect URIs.
+  const base = baseStatements(now, { local: options.demo });
   if (!options.demo) return { core: base, compliance: [] };
   const demo = await demoStatements(now);
   return { core: [...base, ...demo.core], compliance: demo.compliance };

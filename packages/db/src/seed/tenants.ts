@@ -123,8 +123,31 @@ export const ROLES = {
   },
 } as const;
 
-/** Upserts for the tenants and roles. */
-export function baseStatements(now: number): string[] {
+/** The local dev server's origin for a brand; the port is `npm run dev`'s default. */
+const localOrigin = (slug: Brand) => `http://${slug}.localhost:8787`;
+
+/**
+ * Each brand's web app as a first-party public OIDC client of the issuer (`<slug>-web`). Redirect URIs
+ * are matched exactly. Local URIs are registered only in local seeds, never in production.
+ */
+export function oauthClients(options: { local: boolean }) {
+  return (Object.keys(TENANTS) as Brand[]).map((slug) => {
+    const origins = [`https://${slug}.com`, ...(options.local ? [localOrigin(slug)] : [])];
+    return {
+      id: `${slug}-web`,
+      tenant_id: TENANTS[slug].id,
+      name: `${BRANDS[slug].name} web`,
+      type: "public",
+      first_party: 1,
+      redirect_uris: origins.map((origin) => `${origin}/v1/auth/oidc/callback`),
+      post_logout_redirect_uris: origins.map((origin) => `${origin}/`),
+      grant_types: ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:token-exchange"],
+    };
+  });
+}
+
+/** Upserts for the tenants, roles and the brands' OAuth clients. */
+export function baseStatements(now: number, options: { local: boolean }): string[] {
   const tenants = Object.values(TENANTS).map((tenant) =>
     insertRow(
       "tenant",
@@ -139,5 +162,24 @@ export function baseStatements(now: number): string[] {
       { target: ["id"], update: ["name", "scope", "permissions"] },
     ),
   );
-  return [...tenants, ...roles];
+  const clients = oauthClients(options).map((client) =>
+    insertRow(
+      "oauth_client",
+      { ...client, created_at: now, updated_at: now },
+      {
+        target: ["id"],
+        update: [
+          "tenant_id",
+          "name",
+          "type",
+          "first_party",
+          "redirect_uris",
+          "post_logout_redirect_uris",
+          "grant_types",
+        ],
+        touch: "updated_at",
+      },
+    ),
+  );
+  return [...tenants, ...roles, ...clients];
 }
