@@ -10,13 +10,17 @@ type ProblemResponse = ReturnType<typeof problem>;
 /**
  * `createRoute` plus the error responses every route can give, so the OpenAPI document lists them
  * without each route repeating them: 404 and 405 and 500 always; 400 when the route reads input;
- * 401 and 403 when it declares `security`; 413 and 415 when it takes a body. A route's own
- * responses win over these.
+ * 401 and 403 when it declares `security`; 413 when it takes a body, and 415 when that body is
+ * validated by zod. A route's own responses win over these.
  */
 export function defineRoute<const R extends RouteConfig>(config: R) {
   const readsInput = Boolean(config.request);
   const authenticated = Boolean(config.security?.length);
-  const takesBody = Boolean(config.request?.body);
+  // zod-openapi refuses other content types (415) only for bodies it validates with zod.
+  const validatesBody = Object.values(config.request?.body?.content ?? {}).some((media) => {
+    const schema = media && "schema" in media ? media.schema : undefined;
+    return typeof schema === "object" && schema !== null && "_zod" in schema;
+  });
   const standard: Record<string, ProblemResponse> = {
     ...(readsInput ? { 400: problem("The request is malformed or a field is invalid.") } : {}),
     ...(authenticated
@@ -27,12 +31,8 @@ export function defineRoute<const R extends RouteConfig>(config: R) {
       : {}),
     404: problem("Unknown host or resource."),
     405: problem("The method is not allowed on this path."),
-    ...(takesBody
-      ? {
-          413: problem("The request body is too large."),
-          415: problem("The request body is not application/json."),
-        }
-      : {}),
+    ...(config.request?.body ? { 413: problem("The request body is too large.") } : {}),
+    ...(validatesBody ? { 415: problem("The request body is not application/json.") } : {}),
     500: problem("Unexpected error; the body carries the request id."),
   };
   return createRoute({ ...config, responses: { ...standard, ...config.responses } });

@@ -6,6 +6,7 @@ import { registerValidateEvent } from "./features/events/validateEvent.route";
 import { registerGetHealth } from "./features/health/getHealth.route";
 import { registerJwks } from "./features/identity/jwks.route";
 import { registerGetMe } from "./features/me/getMe.route";
+import { registerToken } from "./features/oauth/token.route";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { resolveHost } from "./middleware/resolve-host";
 
@@ -30,6 +31,7 @@ export function createGatewayApp(
   registerValidateEvent(app);
   registerJwks(app);
   registerGetMe(app);
+  registerToken(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

@@ -10,6 +10,8 @@ type Document = {
   components: { schemas: Record<string, unknown> };
 };
 
+const OAUTH_ENDPOINTS = new Set(["/token"]);
+
 async function fetchDocument(): Promise<Document> {
   const response = await callWorker("/openapi.json");
   expect(response.status).toBe(200);
@@ -48,8 +50,15 @@ describe("GET /openapi.json", () => {
           );
         }
         if (operation.requestBody) {
-          for (const status of ["400", "413", "415"]) {
-            expect(operation.responses[status]?.content, `${where} ${status}`).toHaveProperty(
+          expect(operation.responses["413"]?.content, `${where} 413`).toHaveProperty(
+            "application/problem+json",
+          );
+          // The OAuth token endpoint answers bad input in OAuth's own error format (RFC 6749 §5.2).
+          const oauth = OAUTH_ENDPOINTS.has(path);
+          const badInput = oauth ? "application/json" : "application/problem+json";
+          expect(operation.responses["400"]?.content, `${where} 400`).toHaveProperty(badInput);
+          if (!oauth) {
+            expect(operation.responses["415"]?.content, `${where} 415`).toHaveProperty(
               "application/problem+json",
             );
           }
