@@ -1,4 +1,4 @@
-import { defineRoute } from "@fun/http";
+import { ApiError, defineRoute } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { z } from "zod";
 import type { GatewayEnv } from "../../context";
@@ -102,9 +102,9 @@ async function readForm(request: Request): Promise<Record<string, string>> {
 
 export function registerToken(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
+    if (c.get("host").kind !== "auth")
+      throw new ApiError("not_found", "The token endpoint is on the auth host.");
     try {
-      if (c.get("host").kind !== "auth")
-        throw new OAuthError("invalid_request", "The token endpoint is on the auth host.");
       const fields = await readForm(c.req.raw);
       if (!fields.grant_type) throw new OAuthError("invalid_request", "grant_type is required.");
       const parsed = TokenRequestSchema.safeParse(fields);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { verifyAccessToken } from "@fun/auth";
 import { SEED } from "@fun/db/seed";
-import { accessToken, BRAND_HOSTS, bearer, callWorker } from "@fun/testing";
+import { accessToken, BRAND_HOSTS, bearer, callWorker, expectProblem } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 import { issuerKeyRing } from "../identity/issuer-keys";
 import { composeRefreshToken } from "./refresh-token";
@@ -221,13 +221,10 @@ describe("POST /token, malformed requests", () => {
   });
 
   it("is served on the auth host only", async () => {
-    await expectOAuthError(
-      await postToken(
-        { grant_type: "refresh_token", client_id: "girlfanz-web", refresh_token: "x" },
-        { host: BRAND_HOSTS.girlfanz },
-      ),
-      400,
-      "invalid_request",
+    const onBrand = await postToken(
+      { grant_type: "refresh_token", client_id: "girlfanz-web", refresh_token: "x" },
+      { host: BRAND_HOSTS.girlfanz },
     );
+    await expectProblem(onBrand, 404, "not_found");
   });
 });
