@@ -2,9 +2,8 @@ import { type TokenFailure, verifyAccessToken } from "@fun/auth";
 import { ApiError } from "@fun/http";
 import { hasPermission, loadPrincipal } from "@fun/policy";
 import type { MiddlewareHandler } from "hono";
-import { decodeProtectedHeader } from "jose";
 import type { GatewayEnv } from "../context";
-import { issuerJwks } from "../features/identity/issuer-keys";
+import { jwksForToken } from "../features/identity/issuer-keys";
 
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
 
@@ -20,15 +19,6 @@ function detailFor(failure: TokenFailure): string {
     : "The access token is invalid or expired.";
 }
 
-function kidOf(token: string): string | undefined {
-  try {
-    const { kid } = decodeProtectedHeader(token);
-    return typeof kid === "string" ? kid : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Requires a valid access token for the brand of this host: ES256 only, signed by the issuer's key
  * ring, for our API, not expired, and issued for this brand (a token from another brand must be
@@ -40,7 +30,7 @@ export const requireAccount: MiddlewareHandler<GatewayEnv> = async (c, next) => 
   const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
   if (!token) throw unauthenticated("Send an access token: Authorization: Bearer <token>.");
   const result = await verifyAccessToken(token, {
-    jwks: await issuerJwks(c.env, kidOf(token)),
+    jwks: await jwksForToken(c.env, token),
     issuer: c.env.AUTH_ISSUER,
     audience: c.env.API_AUDIENCE,
     tenant: host.tenant.id,

@@ -1,4 +1,4 @@
-import type { JSONWebKeySet } from "jose";
+import { decodeProtectedHeader, type JSONWebKeySet } from "jose";
 
 /** How long an isolate trusts its copy of the JWKS; a token with an unknown `kid` refreshes it sooner. */
 export const JWKS_CACHE_TTL_MS = 5 * 60 * 1000;
@@ -24,4 +24,15 @@ export async function issuerJwks(env: Env, kid?: string, now: number = Date.now(
   const jwks = await issuerKeyRing(env).jwks();
   cached = { jwks, fetchedAt: now };
   return jwks;
+}
+
+/** The key set to verify `token` with: the cached one, refreshed early if the token names a new key. */
+export function jwksForToken(env: Env, token: string): Promise<JSONWebKeySet> {
+  let kid: unknown;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    // Not a JWS at all: verification will say so; the cached set is as good as any.
+  }
+  return issuerJwks(env, typeof kid === "string" ? kid : undefined);
 }

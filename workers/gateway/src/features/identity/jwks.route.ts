@@ -1,7 +1,7 @@
 import { ApiError, defineRoute } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
-import { issuerKeyRing } from "./issuer-keys";
+import { issuerJwks } from "./issuer-keys";
 
 const JwksSchema = z
   .object({
@@ -33,7 +33,7 @@ export function registerJwks(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
     if (c.get("host").kind !== "auth")
       throw new ApiError("not_found", "The key set is served on the auth host.");
-    const jwks = JwksSchema.parse(await issuerKeyRing(c.env).jwks());
+    const jwks = JwksSchema.parse(await issuerJwks(c.env));
     c.header("Cache-Control", "public, max-age=300");
     return c.json(jwks, 200);
   });

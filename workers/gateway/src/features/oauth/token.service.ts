@@ -1,7 +1,7 @@
 import { verifyAccessToken } from "@fun/auth";
 import type { CoreDb, OAuthClientRow } from "@fun/db";
 import { decodeJwt } from "jose";
-import { issuerJwks, issuerKeyRing } from "../identity/issuer-keys";
+import { issuerKeyRing, jwksForToken } from "../identity/issuer-keys";
 import { isActiveAccount } from "./oauth.repo";
 import { OAuthError } from "./oauth-errors";
 import { composeRefreshToken, parseRefreshToken } from "./refresh-token";
@@ -88,7 +88,7 @@ export async function exchangeGrant(
   }
   if (typeof tenant !== "string") throw new OAuthError("invalid_grant", "The subject token is not valid.");
   const verified = await verifyAccessToken(subjectToken, {
-    jwks: await issuerJwks(env),
+    jwks: await jwksForToken(env, subjectToken),
     issuer: env.AUTH_ISSUER,
     audience: env.API_AUDIENCE,
     tenant,
