@@ -5,7 +5,8 @@ import type { MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../context";
 import { jwksForToken } from "../features/identity/issuer-keys";
 
-const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/;
+// RFC 6750 §2.1 token68; the scheme name is case-insensitive (RFC 9110 §11.1).
+const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
 
 function unauthenticated(detail: string, tokenError?: "invalid_token"): ApiError {
   // RFC 6750 §3: tell the client how to authenticate, and whether the token it sent was the problem.

@@ -40,6 +40,12 @@ describe("GET /v1/me", () => {
     expect(body.permissions).not.toContain("moderation:review");
   });
 
+  it("accepts the Bearer scheme in any case", async () => {
+    const token = await accessToken({ accountId: creator });
+    const response = await callWorker("/v1/me", { headers: { authorization: `bearer ${token}` } });
+    expect(response.status).toBe(200);
+  });
+
   it("shows staff their moderation permission only on a brand where they are staff", async () => {
     const token = await accessToken({ accountId: SEED.accounts.staff.id, brand: "pupfanz" });
     const response = await callWorker("/v1/me", { host: BRAND_HOSTS.pupfanz, headers: bearer(token) });
