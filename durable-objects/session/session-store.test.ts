@@ -1,5 +1,6 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { toHex } from "@fun/core";
 import { describe, expect, it } from "vitest";
 import { REUSE_GRACE_MS, type SessionStore } from "./session-store";
 
@@ -122,7 +123,7 @@ describe("the session store", () => {
       state.storage.sql.exec<{ hash: string }>("SELECT hash FROM refresh_token").toArray(),
     );
     const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(issued.token));
-    const expected = [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    const expected = toHex(new Uint8Array(digest));
     expect(stored.map((row) => row.hash)).toEqual([expected]);
   });
 

@@ -45,10 +45,13 @@ export function registerGetMe(app: OpenAPIHono<GatewayEnv>) {
     const { claims } = c.get("auth");
     const host = c.get("host");
     const db = c.get("services").db;
-    const found = await findAccountWithProfile(db, claims.subject);
+    // Independent reads: ask for both at once rather than one after the other.
+    const [found, principal] = await Promise.all([
+      findAccountWithProfile(db, claims.subject),
+      loadPrincipal(db, claims.subject),
+    ]);
     if (!found) throw new ApiError("unauthenticated", "The account behind this token no longer exists.");
     if (found.account.status !== "active") throw new ApiError("forbidden", "This account is not active.");
-    const principal = await loadPrincipal(db, claims.subject);
     const tenantId = host.kind === "tenant" ? host.tenant.id : "";
     const slug = host.kind === "tenant" ? host.tenant.slug : "";
     c.header("Cache-Control", "private, no-store");

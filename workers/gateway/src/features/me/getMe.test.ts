@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { toBase64Url } from "@fun/core";
 import { SEED } from "@fun/db/seed";
 import { accessToken, BRAND_HOSTS, bearer, callWorker, expectProblem } from "@fun/testing";
 import { generateKeyPair, SignJWT } from "jose";
@@ -6,9 +7,7 @@ import { describe, expect, it } from "vitest";
 
 const creator = SEED.accounts.creator.id;
 
-function base64url(value: object): string {
-  return btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
+const base64url = (value: object) => toBase64Url(new TextEncoder().encode(JSON.stringify(value)));
 
 async function expectRefused(token: string | undefined, host: string = BRAND_HOSTS.girlfanz) {
   const response = await callWorker("/v1/me", { host, headers: token ? bearer(token) : {} });
