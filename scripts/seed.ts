@@ -11,21 +11,36 @@ import { buildSeed } from "../packages/db/src/seed";
  *
  *   tsx scripts/seed.ts [--persist-to .wrangler/state] [--remote]
  *
- * Local runs include the demo accounts; remote runs seed tenants and roles only.
+ * Local runs include the demo accounts and localhost callbacks; remote runs seed brands, roles and
+ * OAuth clients only.
  */
 
 const ROOT = resolve(import.meta.dirname, "..");
 
-const DATABASES = {
-  core: { name: "fun-core", config: join(ROOT, "wrangler.toml") },
-  compliance: { name: "fun-compliance", config: join(ROOT, "workers/compliance/wrangler.toml") },
+/** The two D1 databases and the wrangler config that binds each (paths relative to the root). */
+export const DATABASES = {
+  core: { name: "fun-core", config: "wrangler.toml" },
+  compliance: { name: "fun-compliance", config: "workers/compliance/wrangler.toml" },
 } as const;
+
+/** Runs one wrangler command (arguments after `wrangler`) from the repository root. */
+export type WranglerRunner = (args: string[]) => Promise<void>;
+
+/** The CLI's runner: wrangler's own output goes straight to this terminal. */
+const runInTerminal: WranglerRunner = async (args) => {
+  execFileSync(join(ROOT, "node_modules/.bin/wrangler"), args, {
+    cwd: ROOT,
+    stdio: ["ignore", "inherit", "inherit"],
+  });
+};
 
 export interface SeedOptions {
   /** Wrangler's local state directory; ignored when `remote` is true. */
   persistTo: string;
   demo: boolean;
   remote?: boolean;
+  /** How to run wrangler; by default in this terminal. */
+  runWrangler?: WranglerRunner;
 }
 
 export async function seedDatabases(options: SeedOptions): Promise<void> {
@@ -41,11 +56,17 @@ export async function seedDatabases(options: SeedOptions): Promise<void> {
       writeFileSync(file, `${statements[key].join(";\n")};\n`);
       const target = options.remote ? ["--remote"] : ["--local", "--persist-to", resolve(options.persistTo)];
       const { name, config } = DATABASES[key];
-      execFileSync(
-        join(ROOT, "node_modules/.bin/wrangler"),
-        ["d1", "execute", name, ...target, "-c", config, "--file", file, "-y"],
-        { cwd: ROOT, stdio: ["ignore", "inherit", "inherit"] },
-      );
+      await (options.runWrangler ?? runInTerminal)([
+        "d1",
+        "execute",
+        name,
+        ...target,
+        "-c",
+        config,
+        "--file",
+        file,
+        "-y",
+      ]);
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -11,7 +11,8 @@ import { mkdir } from "node:fs/promises";
 import { request as nodeRequest } from "node:http";
 import { createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
-import { fileURLToPath, pathToFileURL } from "node:url";
+import { fileURLToPath } from "node:url";
+import { DATABASES, seedDatabases } from "./seed";
 
 /** The repository root (this file lives in `scripts/`). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -221,48 +222,12 @@ export function runWrangler(
  * other: side by side saved about 2 s but both write miniflare's shared `metadata.sqlite`.
  */
 export async function applyMigrations(persistTo: string, log?: (line: string) => void): Promise<void> {
-  const apply = (database: string, config: string) =>
-    runWrangler(["d1", "migrations", "apply", database, "--local", "--persist-to", persistTo, "-c", config], {
-      log,
-    });
-  await apply("fun-core", "wrangler.toml");
-  await apply("fun-compliance", "workers/compliance/wrangler.toml");
-}
-
-/**
- * Runs `seedDatabases` from scripts/seed.ts in a child Node (with tsx), so the output of the
- * `wrangler d1 execute` commands it runs reaches `log` instead of this process's stdout (which the
- * bench keeps for its JSON results).
- */
-export function runSeed(
-  options: { persistTo: string; demo: boolean },
-  log?: (line: string) => void,
-): Promise<void> {
-  const output = lineBuffer(60, log);
-  const code =
-    "const { seedDatabases } = await import(process.argv[1]); await seedDatabases(JSON.parse(process.argv[2]));";
-  return new Promise((resolvePromise, reject) => {
-    const child = spawn(
-      nodeBinary(),
-      [
-        "--import",
-        "tsx",
-        "--input-type=module",
-        "-e",
-        code,
-        pathToFileURL(join(ROOT, "scripts", "seed.ts")).href,
-        JSON.stringify(options),
-      ],
-      { cwd: ROOT, env: wranglerEnv(), stdio: ["ignore", "pipe", "pipe"] },
+  for (const { name, config } of Object.values(DATABASES)) {
+    await runWrangler(
+      ["d1", "migrations", "apply", name, "--local", "--persist-to", persistTo, "-c", config],
+      { log },
     );
-    pipeLines(child.stdout, output.push);
-    pipeLines(child.stderr, output.push);
-    child.on("error", reject);
-    child.on("close", (exitCode, signal) => {
-      if (exitCode === 0) resolvePromise();
-      else reject(new Error(`seeding failed (${signal ?? `exit ${exitCode}`}):\n${output.tail()}`));
-    });
-  });
+  }
 }
 
 // ---- process-group bookkeeping: a wrangler we started must never outlive us ----
@@ -433,7 +398,12 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
 
   await applyMigrations(persistTo, output.push);
   const migratedMs = Date.now() - started;
-  await runSeed({ persistTo, demo: options.demo ?? true }, output.push);
+  await seedDatabases({
+    persistTo,
+    demo: options.demo ?? true,
+    // Through runWrangler, so wrangler's output reaches the log, not stdout (the bench's JSON).
+    runWrangler: (args) => runWrangler(args, { log: output.push }),
+  });
   const setupMs = Date.now() - started;
 
   const inspectorPort = await freePort();
