@@ -15,6 +15,7 @@ const claims = {
   audience: "fun-core-api",
   tenant: "ten_1",
   scope: ["openid"],
+  clientId: "girlfanz-web",
 };
 const verifyOptions = { issuer: claims.issuer, audience: claims.audience, tenant: claims.tenant };
 

@@ -2,8 +2,10 @@ import { DurableObject } from "cloudflare:workers";
 import {
   type AccessTokenRequest,
   currentKey,
+  type IdTokenRequest,
   initialKeys,
   issueAccessToken,
+  issueIdToken,
   MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
   publicJwks,
   rotateKeys,
@@ -51,6 +53,11 @@ export class KeyRing extends DurableObject<object> {
   /** Signs an access token with the current key (its `kid` tells verifiers which key). */
   issueAccessToken(request: AccessTokenRequest, now: number = Date.now()): Promise<string> {
     return issueAccessToken(currentKey(this.#keys), request, now);
+  }
+
+  /** Signs an OpenID Connect ID token with the current key. */
+  issueIdToken(request: IdTokenRequest, now: number = Date.now()): Promise<string> {
+    return issueIdToken(currentKey(this.#keys), request, now);
   }
 
   /** The public keys verifiers should accept: next, current and still-valid retired keys. */

@@ -15,6 +15,7 @@ const request = {
   audience: "https://api.girlfanz.localhost",
   tenant: "girlfanz",
   scope: ["openid", "profile", "content:read"],
+  clientId: "girlfanz-web",
 };
 
 const expected: VerifyOptions = {

@@ -28,6 +28,10 @@ export interface AccessTokenRequest {
   /** The brand the token is good for; a token for one brand is refused by another. */
   tenant: string;
   scope: string[];
+  /** The OAuth client the token was issued to (RFC 9068 `client_id`). */
+  clientId: string;
+  /** The sign-in session behind the token (`sid`), so it can be listed, revoked and introspected. */
+  sessionId?: string;
   /** Defaults to 300; more than 600 is refused. */
   lifetimeSeconds?: number;
 }
@@ -42,6 +46,8 @@ export interface AccessTokenClaims {
   issuedAt: number;
   expiresAt: number;
   tokenId: string;
+  clientId: string;
+  sessionId?: string;
 }
 
 /** Why a presented access token was refused: for the log; the client only ever sees `invalid_token`. */
@@ -62,12 +68,16 @@ export interface VerifyOptions {
   jwks: JSONWebKeySet;
   issuer: string;
   audience: string;
+  /** The brand the token must be for; `"any"` only where the caller checks the tenant itself. */
   tenant: string;
   /** Epoch milliseconds; defaults to the clock. */
   now?: number;
   /** Allowed clock skew between issuer and verifier, in seconds. Defaults to 30. */
   clockToleranceSeconds?: number;
 }
+
+/** Pass as `tenant` to accept a token of any brand (the issuer's own endpoints: userinfo, exchange). */
+export const ANY_TENANT = "any";
 
 /** Signs an ES256 access token (RFC 9068) with the current key. Throws on a misuse by the issuer. */
 export async function issueAccessToken(
@@ -88,7 +98,13 @@ export async function issueAccessToken(
   }
   const issuedAt = Math.floor(now / 1000);
   const privateKey = await importJWK(key.privateJwk, ALGORITHM);
-  return new SignJWT({ tenant: claims.tenant, scope: claims.scope.join(" ") })
+  const payload: JWTPayload = {
+    tenant: claims.tenant,
+    scope: claims.scope.join(" "),
+    client_id: claims.clientId,
+  };
+  if (claims.sessionId) payload.sid = claims.sessionId;
+  return new SignJWT(payload)
     .setProtectedHeader({ alg: ALGORITHM, kid: key.kid, typ: ACCESS_TOKEN_TYPE })
     .setIssuer(claims.issuer)
     .setSubject(claims.subject)
@@ -120,7 +136,7 @@ export async function verifyAccessToken(
       typ: ACCESS_TOKEN_TYPE,
       issuer: options.issuer,
       audience: options.audience,
-      requiredClaims: ["iss", "sub", "aud", "exp", "iat", "jti", "tenant", "scope"],
+      requiredClaims: ["iss", "sub", "aud", "exp", "iat", "jti", "tenant", "scope", "client_id"],
       // Also refuses an `iat` in the future, and any token older than we would ever issue.
       maxTokenAge: MAX_ACCESS_TOKEN_LIFETIME_SECONDS,
       clockTolerance: options.clockToleranceSeconds ?? 30,
@@ -131,7 +147,7 @@ export async function verifyAccessToken(
   }
   const claims = readClaims(payload);
   if (claims === undefined) return err("malformed");
-  if (claims.tenant !== options.tenant) return err("wrong_tenant");
+  if (options.tenant !== ANY_TENANT && claims.tenant !== options.tenant) return err("wrong_tenant");
   return ok(claims);
 }
 
@@ -145,7 +161,7 @@ function readHeader(token: string): { alg?: unknown; kid?: unknown } | undefined
 
 // jose has checked presence, times, issuer and audience; what is left is that the types are ours.
 function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
-  const { iss, sub, aud, tenant, scope, iat, exp, jti } = payload;
+  const { iss, sub, aud, tenant, scope, iat, exp, jti, client_id, sid } = payload;
   if (
     typeof iss !== "string" ||
     typeof sub !== "string" ||
@@ -154,7 +170,9 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     typeof scope !== "string" ||
     typeof iat !== "number" ||
     typeof exp !== "number" ||
-    typeof jti !== "string"
+    typeof jti !== "string" ||
+    typeof client_id !== "string" ||
+    (sid !== undefined && typeof sid !== "string")
   ) {
     return undefined;
   }
@@ -167,6 +185,8 @@ function readClaims(payload: JWTPayload): AccessTokenClaims | undefined {
     issuedAt: iat,
     expiresAt: exp,
     tokenId: jti,
+    clientId: client_id,
+    ...(sid === undefined ? {} : { sessionId: sid }),
   };
 }
 

@@ -20,6 +20,7 @@ const request = {
   audience: "https://api.girlfanz.localhost",
   tenant: "girlfanz",
   scope: ["openid", "profile"],
+  clientId: "girlfanz-web",
 };
 
 function verifyAgainst(keys: SigningKey[], token: string, now: number) {

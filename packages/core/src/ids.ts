@@ -30,6 +30,8 @@ export const ID_PREFIXES = {
   event: "evt",
   request: "req",
   deadLetter: "dlq",
+  mail: "mail",
+  webauthnChallenge: "wch",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -31,8 +31,10 @@ export function normaliseHost(host: string): string {
  */
 export class HostIndex {
   readonly #hosts = new Map<string, HostMatch>();
+  readonly #tenants = new Map<string, Tenant>();
 
   constructor(tenants: readonly Tenant[], config: HostConfig) {
+    for (const tenant of tenants) this.#tenants.set(tenant.id, tenant);
     for (const host of config.authHosts) this.#hosts.set(normaliseHost(host), { kind: "auth" });
     for (const host of config.uploadHosts) this.#hosts.set(normaliseHost(host), { kind: "upload" });
     for (const tenant of tenants) {
@@ -48,5 +50,10 @@ export class HostIndex {
   /** What the given Host header value serves, or undefined for a host we do not know. */
   resolve(host: string): HostMatch | undefined {
     return this.#hosts.get(normaliseHost(host));
+  }
+
+  /** A brand by its id (e.g. the brand of an OAuth client, to theme the auth host's pages). */
+  tenant(id: string): Tenant | undefined {
+    return this.#tenants.get(id);
   }
 }

@@ -20,6 +20,10 @@ export interface TestTokenOptions {
   audience?: string;
   scope?: string[];
   lifetimeSeconds?: number;
+  /** The client it was issued to; defaults to the brand's web client. */
+  clientId?: string;
+  /** The issuer session behind it (`sid`), when the test needs one. */
+  sessionId?: string;
   /** Issue as if at this time (ms), e.g. in the past for an expired token. */
   now?: number;
 }
@@ -37,6 +41,8 @@ export function accessToken(options: TestTokenOptions): Promise<string> {
       tenant: SEED.tenants[options.brand ?? "girlfanz"].id,
       scope: options.scope ?? ["openid", "profile"],
       lifetimeSeconds: options.lifetimeSeconds ?? 300,
+      clientId: options.clientId ?? `${options.brand ?? "girlfanz"}-web`,
+      ...(options.sessionId ? { sessionId: options.sessionId } : {}),
     },
     options.now,
   );

@@ -4,6 +4,7 @@ import { consumeEvents, storeDeadLetters } from "./features/events/events.consum
 
 export { KeyRing } from "../../../durable-objects/key-ring/key-ring";
 export { SessionStore } from "../../../durable-objects/session/session-store";
+export { LoginThrottle } from "../../../durable-objects/login-throttle/login-throttle";
 
 const app = createGatewayApp();
 

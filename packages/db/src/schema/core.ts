@@ -564,6 +564,119 @@ export const oauthClient = sqliteTable(
   ],
 );
 
+// Account lifecycle: one-time links sent by email, and the dev mailbox they land in locally
+
+export const ACCOUNT_TOKEN_PURPOSES = ["verify_email", "reset_password"] as const;
+
+/** Single-use secrets mailed to the account's owner; only their SHA-256 hash is stored. */
+export const accountToken = sqliteTable(
+  "account_token",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => account.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ACCOUNT_TOKEN_PURPOSES }).notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    expiresAt: timestamp("expires_at").notNull(),
+    usedAt: timestamp("used_at"),
+  },
+  (t) => [
+    check("account_token_purpose", oneOf(t.purpose, ACCOUNT_TOKEN_PURPOSES)),
+    index("account_token_account").on(t.accountId, t.purpose),
+  ],
+);
+
+/** Mail the local email sender delivered: the dev mailbox a developer reads. Never used in production. */
+export const devMail = sqliteTable(
+  "dev_mail",
+  {
+    id: text("id").primaryKey(),
+    to: text("to_address").notNull(),
+    subject: text("subject").notNull(),
+    text: text("text").notNull(),
+    html: text("html"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("dev_mail_to").on(t.to, t.createdAt)],
+);
+
+// Sign-in transactions and passkeys
+
+export const OIDC_TRANSACTION_KINDS = ["brand", "upstream"] as const;
+
+/**
+ * A sign-in in flight, between the redirect to an authorization server and its callback: a brand's
+ * own login through our issuer (`brand`), or our issuer's login through an upstream provider
+ * (`upstream`). Keyed by the hash of `state`; bound to the browser that started it by the hash of a
+ * cookie; used at most once.
+ */
+export const oidcTransaction = sqliteTable(
+  "oidc_transaction",
+  {
+    stateHash: text("state_hash").primaryKey(),
+    kind: text("kind", { enum: OIDC_TRANSACTION_KINDS }).notNull(),
+    /** The brand that started a `brand` sign-in. */
+    tenantId: text("tenant_id").references(() => tenant.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    /** The upstream provider of an `upstream` sign-in. */
+    provider: text("provider"),
+    codeVerifier: text("code_verifier").notNull(),
+    nonce: text("nonce").notNull(),
+    redirectUri: text("redirect_uri").notNull(),
+    /** Where to go afterwards: a path on the brand, or the pending authorization request. */
+    context: json<Record<string, unknown>>("context").notNull().default({}),
+    bindingHash: text("binding_hash").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    expiresAt: timestamp("expires_at").notNull(),
+    consumedAt: timestamp("consumed_at"),
+  },
+  (t) => [
+    check("oidc_transaction_kind", oneOf(t.kind, OIDC_TRANSACTION_KINDS)),
+    index("oidc_transaction_expiry").on(t.expiresAt),
+  ],
+);
+
+/** A WebAuthn credential (passkey) registered to an account; its RP ID is the auth host. */
+export const passkey = sqliteTable(
+  "passkey",
+  {
+    /** The credential id, base64url. */
+    id: text("id").primaryKey(),
+    accountId: text("account_id")
+      .notNull()
+      .references(() => account.id, { onDelete: "cascade" }),
+    /** The COSE public key, base64url. */
+    publicKey: text("public_key").notNull(),
+    counter: integer("counter").notNull().default(0),
+    transports: json<string[]>("transports").notNull().default([]),
+    deviceType: text("device_type").notNull(),
+    backedUp: flag("backed_up").notNull().default(false),
+    name: text("name"),
+    createdAt: timestamp("created_at").notNull(),
+    lastUsedAt: timestamp("last_used_at"),
+  },
+  (t) => [index("passkey_account").on(t.accountId)],
+);
+
+export const WEBAUTHN_CEREMONIES = ["registration", "authentication"] as const;
+
+/** A WebAuthn challenge handed to a browser, good for one ceremony within a few minutes. */
+export const webauthnChallenge = sqliteTable(
+  "webauthn_challenge",
+  {
+    id: text("id").primaryKey(),
+    ceremony: text("ceremony", { enum: WEBAUTHN_CEREMONIES }).notNull(),
+    /** Set for a registration (the signed-in account adding a passkey). */
+    accountId: text("account_id").references(() => account.id, { onDelete: "cascade" }),
+    challenge: text("challenge").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    expiresAt: timestamp("expires_at").notNull(),
+    consumedAt: timestamp("consumed_at"),
+  },
+  (t) => [check("webauthn_challenge_ceremony", oneOf(t.ceremony, WEBAUTHN_CEREMONIES))],
+);
+
 // Event plumbing: transactional outbox, consumer inbox, counters, dead letters
 
 export const outbox = sqliteTable(

@@ -4,7 +4,7 @@ import { SEED } from "@fun/db/seed";
 import { accessToken, BRAND_HOSTS, bearer, callWorker, expectProblem } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 import { issuerKeyRing } from "../identity/issuer-keys";
-import { composeRefreshToken } from "./refresh-token";
+import { composeAccountSecret } from "./account-secret";
 import { sessionStoreFor, TOKEN_EXCHANGE_GRANT } from "./token.service";
 
 const creator = SEED.accounts.creator.id;
@@ -39,7 +39,7 @@ async function signedInRefreshToken(
     tenantId: SEED.tenants[brand].id,
     scope: "openid profile",
   });
-  return composeRefreshToken(creator, issued.token);
+  return composeAccountSecret(creator, issued.token);
 }
 
 async function verifyFor(token: string, brand: keyof typeof SEED.tenants) {
@@ -105,7 +105,7 @@ describe("POST /token, refresh_token grant", () => {
     for (const token of [
       altered,
       "not-a-refresh-token",
-      composeRefreshToken(SEED.accounts.fan.id, "x".repeat(43)),
+      composeAccountSecret(SEED.accounts.fan.id, "x".repeat(43)),
     ]) {
       await expectOAuthError(
         await postToken({ grant_type: "refresh_token", client_id: "girlfanz-web", refresh_token: token }),
