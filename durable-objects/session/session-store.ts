@@ -121,7 +121,9 @@ async function hashToken(token: string): Promise<string> {
 
 /** base64url(SHA-256(verifier)): the PKCE S256 transform (RFC 7636 §4.2). */
 async function s256(verifier: string): Promise<string> {
-  return toBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))));
+  return toBase64Url(
+    new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))),
+  );
 }
 
 function timingSafeEqual(a: string, b: string): boolean {
@@ -131,8 +133,7 @@ function timingSafeEqual(a: string, b: string): boolean {
   return difference === 0;
 }
 
-const SESSION_COLUMNS =
-  "SELECT id, created_at, last_seen_at, user_agent, ip, auth_time, amr FROM session";
+const SESSION_COLUMNS = "SELECT id, created_at, last_seen_at, user_agent, ip, auth_time, amr FROM session";
 
 type SessionRow = {
   id: string;
@@ -155,6 +156,10 @@ function sessionInfo(row: SessionRow): SessionInfo {
     amr: JSON.parse(row.amr) as string[],
   };
 }
+
+const TOKEN_QUERY = `SELECT t.family_id, t.expires_at, t.rotated_at, f.session_id, f.client_id, f.tenant_id,
+  f.scope, f.revoked_at AS family_revoked_at, s.revoked_at AS session_revoked_at
+  FROM refresh_token t JOIN family f ON f.id = t.family_id JOIN session s ON s.id = f.session_id`;
 
 type TokenRow = {
   family_id: string;
@@ -368,15 +373,7 @@ export class SessionStore extends DurableObject<object> {
     // Hash first: from the read to the rotation mark below nothing may await, so two uses of one
     // token cannot interleave there.
     const hash = await hashToken(token);
-    const row = this.ctx.storage.sql
-      .exec<TokenRow>(
-        `SELECT t.family_id, t.expires_at, t.rotated_at, f.session_id, f.client_id, f.tenant_id, f.scope,
-                f.revoked_at AS family_revoked_at, s.revoked_at AS session_revoked_at
-         FROM refresh_token t JOIN family f ON f.id = t.family_id JOIN session s ON s.id = f.session_id
-         WHERE t.hash = ?`,
-        hash,
-      )
-      .toArray()[0];
+    const row = this.ctx.storage.sql.exec<TokenRow>(`${TOKEN_QUERY} WHERE t.hash = ?`, hash).toArray()[0];
     if (!row || row.client_id !== options.clientId) return { ok: false, reason: "invalid" };
     if (row.family_revoked_at !== null || row.session_revoked_at !== null)
       return { ok: false, reason: "revoked" };
@@ -402,6 +399,44 @@ export class SessionStore extends DurableObject<object> {
         tenantId: row.tenant_id,
         scope: row.scope,
       },
+    };
+  }
+
+  /**
+   * What a refresh token is, without using it (RFC 7662 introspection): live only when it has not
+   * been rotated, has not expired, and its family and session are live.
+   */
+  async describeRefreshToken(
+    token: string,
+    now: number = Date.now(),
+  ): Promise<
+    | {
+        active: true;
+        sessionId: string;
+        clientId: string;
+        tenantId: string;
+        scope: string;
+        expiresAt: number;
+      }
+    | { active: false }
+  > {
+    const row = this.ctx.storage.sql
+      .exec<TokenRow>(`${TOKEN_QUERY} WHERE t.hash = ?`, await hashToken(token))
+      .toArray()[0];
+    const live =
+      row &&
+      row.rotated_at === null &&
+      row.expires_at > now &&
+      row.family_revoked_at === null &&
+      row.session_revoked_at === null;
+    if (!live) return { active: false };
+    return {
+      active: true,
+      sessionId: row.session_id,
+      clientId: row.client_id,
+      tenantId: row.tenant_id,
+      scope: row.scope,
+      expiresAt: row.expires_at,
     };
   }
 

@@ -1,4 +1,12 @@
-import { importJWK, type JWTPayload, SignJWT } from "jose";
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  importJWK,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from "jose";
 import type { SigningKey } from "./signing-keys";
 
 /** ID tokens are read once, right after the code exchange; they need not outlive an access token. */
@@ -49,4 +57,44 @@ export async function issueIdToken(
     .setIssuedAt(issuedAt)
     .setExpirationTime(issuedAt + ID_TOKEN_LIFETIME_SECONDS)
     .sign(await importJWK(key.privateJwk, "ES256"));
+}
+
+/** What an `id_token_hint` tells the logout endpoint, once its signature and issuer check out. */
+export interface IdTokenHint {
+  subject: string;
+  clientId: string;
+  sessionId: string | undefined;
+}
+
+/**
+ * Verifies an ID token we issued, as an `id_token_hint` (RP-initiated logout): the signature, the
+ * algorithm, the type and the issuer must be right, but an expired one is still a good hint
+ * (OIDC RP-Initiated Logout §2). Undefined when it is not one of ours.
+ */
+export async function verifyIdTokenHint(
+  token: string,
+  options: { jwks: JSONWebKeySet; issuer: string },
+): Promise<IdTokenHint | undefined> {
+  let issuedAt: unknown;
+  try {
+    issuedAt = decodeJwt(token).iat;
+  } catch {
+    return undefined;
+  }
+  if (typeof issuedAt !== "number") return undefined;
+  try {
+    const { payload } = await jwtVerify(token, createLocalJWKSet(options.jwks), {
+      algorithms: ["ES256"],
+      typ: "JWT",
+      issuer: options.issuer,
+      requiredClaims: ["sub", "aud", "iat"],
+      // Checked as of its own issue time: expiry does not matter for a hint, the signature does.
+      currentDate: new Date(issuedAt * 1000),
+    });
+    const { sub, aud, sid } = payload;
+    if (typeof sub !== "string" || typeof aud !== "string") return undefined;
+    return { subject: sub, clientId: aud, sessionId: typeof sid === "string" ? sid : undefined };
+  } catch {
+    return undefined;
+  }
 }

@@ -1,3 +1,3 @@
 export * from "./access-token";
-export * from "./signing-keys";
 export * from "./id-token";
+export * from "./signing-keys";

@@ -56,4 +56,5 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
   }
 }
 
+export * from "./browser";
 export * from "./tokens";

@@ -6,7 +6,12 @@ import { registerValidateEvent } from "./features/events/validateEvent.route";
 import { registerGetHealth } from "./features/health/getHealth.route";
 import { registerJwks } from "./features/identity/jwks.route";
 import { registerGetMe } from "./features/me/getMe.route";
+import { registerAuthorize } from "./features/oauth/authorize.route";
+import { registerDiscovery } from "./features/oauth/discovery.route";
+import { registerLogout } from "./features/oauth/logout.route";
+import { registerRevocation } from "./features/oauth/revocation.route";
 import { registerToken } from "./features/oauth/token.route";
+import { registerUserinfo } from "./features/oauth/userinfo.route";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { resolveHost } from "./middleware/resolve-host";
 
@@ -31,7 +36,12 @@ export function createGatewayApp(
   registerValidateEvent(app);
   registerJwks(app);
   registerGetMe(app);
+  registerDiscovery(app);
+  registerAuthorize(app);
   registerToken(app);
+  registerUserinfo(app);
+  registerRevocation(app);
+  registerLogout(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

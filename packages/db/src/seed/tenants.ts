@@ -104,7 +104,13 @@ export const ROLES = {
     id: seedId("role", "role:staff"),
     name: "staff",
     scope: "tenant",
-    permissions: ["moderation:review", "compliance:read", "support:manage", "ads:review"],
+    permissions: [
+      "moderation:review",
+      "compliance:read",
+      "support:manage",
+      "ads:review",
+      "tokens:introspect",
+    ],
   },
   admin: {
     id: seedId("role", "role:admin"),
@@ -119,6 +125,7 @@ export const ROLES = {
       "tenants:manage",
       "roles:manage",
       "payouts:manage",
+      "tokens:introspect",
     ],
   },
 } as const;

@@ -8,6 +8,11 @@ import { jwksForToken } from "../features/identity/issuer-keys";
 // RFC 6750 §2.1 token68; the scheme name is case-insensitive (RFC 9110 §11.1).
 const BEARER = /^Bearer ([A-Za-z0-9\-._~+/]+=*)$/i;
 
+/** The token of an `Authorization: Bearer …` header, if that is what it holds. */
+export function bearerTokenOf(header: string | undefined): string | undefined {
+  return BEARER.exec(header ?? "")?.[1];
+}
+
 function unauthenticated(detail: string, tokenError?: "invalid_token"): ApiError {
   // RFC 6750 §3: tell the client how to authenticate, and whether the token it sent was the problem.
   const challenge = tokenError ? `Bearer realm="fun-core", error="${tokenError}"` : 'Bearer realm="fun-core"';
@@ -28,7 +33,7 @@ function detailFor(failure: TokenFailure): string {
 export const requireAccount: MiddlewareHandler<GatewayEnv> = async (c, next) => {
   const host = c.get("host");
   if (host.kind !== "tenant") throw new ApiError("not_found", "This host does not serve a brand.");
-  const token = BEARER.exec(c.req.header("authorization") ?? "")?.[1];
+  const token = bearerTokenOf(c.req.header("authorization"));
   if (!token) throw unauthenticated("Send an access token: Authorization: Bearer <token>.");
   const result = await verifyAccessToken(token, {
     jwks: await jwksForToken(c.env, token),

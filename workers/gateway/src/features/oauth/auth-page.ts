@@ -89,7 +89,11 @@ export function authErrorPage(
   detail: string,
   status: 400 | 403 | 404 | 429,
 ) {
-  return authPageResponse(c, { theme, title, body: html`<p class="error" role="alert">${detail}</p>` }, status);
+  return authPageResponse(
+    c,
+    { theme, title, body: html`<p class="error" role="alert">${detail}</p>` },
+    status,
+  );
 }
 
 const STYLE = `

@@ -30,7 +30,10 @@ export async function identityClaims(
   scope: readonly string[],
 ): Promise<Record<string, string | boolean | null>> {
   const [accounts, profiles] = await db.batch([
-    db.select({ email: account.email, status: account.status }).from(account).where(eq(account.id, accountId)),
+    db
+      .select({ email: account.email, status: account.status })
+      .from(account)
+      .where(eq(account.id, accountId)),
     db
       .select({ handle: profile.handle, displayName: profile.displayName })
       .from(profile)

@@ -1,6 +1,7 @@
 import type { Context } from "hono";
 import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import type { CookieOptions } from "hono/utils/cookie";
+import type { GatewayEnv } from "../../context";
 
 /**
  * The platform's cookies, all HttpOnly. `Secure` follows the issuer's scheme, so they work on
@@ -19,16 +20,16 @@ export const COOKIES = {
 
 export type CookieName = (typeof COOKIES)[keyof typeof COOKIES];
 
-function secure(c: Context<{ Bindings: Env }>): boolean {
+function secure(c: Context<GatewayEnv>): boolean {
   return new URL(c.env.AUTH_ISSUER).protocol === "https:";
 }
 
-export function readCookie(c: Context<{ Bindings: Env }>, name: CookieName): string | undefined {
+export function readCookie(c: Context<GatewayEnv>, name: CookieName): string | undefined {
   return getCookie(c, name);
 }
 
 export function writeCookie(
-  c: Context<{ Bindings: Env }>,
+  c: Context<GatewayEnv>,
   name: CookieName,
   value: string,
   options: { maxAgeSeconds: number; sameSite?: CookieOptions["sameSite"] },
@@ -42,6 +43,6 @@ export function writeCookie(
   });
 }
 
-export function clearCookie(c: Context<{ Bindings: Env }>, name: CookieName): void {
+export function clearCookie(c: Context<GatewayEnv>, name: CookieName): void {
   deleteCookie(c, name, { path: "/", secure: secure(c), httpOnly: true });
 }

@@ -1,5 +1,6 @@
 import { toBase64Url } from "@fun/core";
 import type { Context } from "hono";
+import type { GatewayEnv } from "../../context";
 import { COOKIES, readCookie, writeCookie } from "./cookies";
 
 /** The hidden field every form on the auth host carries. */
@@ -11,7 +12,7 @@ const TOKEN = /^[A-Za-z0-9_-]{43}$/;
  * cookie, repeated in a hidden field. Another site can make the browser post a form, but it can
  * neither read nor set this cookie, so it cannot put the matching value in the field.
  */
-export function csrfToken(c: Context<{ Bindings: Env }>): string {
+export function csrfToken(c: Context<GatewayEnv>): string {
   const existing = readCookie(c, COOKIES.csrf);
   if (existing && TOKEN.test(existing)) return existing;
   const token = toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
@@ -23,7 +24,7 @@ export function csrfToken(c: Context<{ Bindings: Env }>): string {
  * Whether a form post carries this browser's CSRF token and, when the browser says where it came
  * from, came from the auth host itself.
  */
-export function csrfValid(c: Context<{ Bindings: Env }>, submitted: unknown): boolean {
+export function csrfValid(c: Context<GatewayEnv>, submitted: unknown): boolean {
   const origin = c.req.header("origin");
   if (origin !== undefined && origin !== "null" && origin !== new URL(c.env.AUTH_ISSUER).origin) {
     return false;

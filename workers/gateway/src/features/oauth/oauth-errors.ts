@@ -9,7 +9,8 @@ export type OAuthErrorCode =
   | "unauthorized_client"
   | "unsupported_grant_type"
   | "invalid_scope"
-  | "invalid_target";
+  | "invalid_target"
+  | "unsupported_token_type";
 
 export class OAuthError extends Error {
   constructor(

@@ -4,11 +4,17 @@ import { z } from "zod";
 import type { GatewayEnv } from "../../context";
 import { findClient } from "./oauth.repo";
 import { NO_STORE, OAuthError, oauthErrorResponse } from "./oauth-errors";
-import { exchangeGrant, refreshGrant, TOKEN_EXCHANGE_GRANT } from "./token.service";
-
-const FORM = "application/x-www-form-urlencoded";
+import { FORM, readForm } from "./oauth-form";
+import { authorizationCodeGrant, exchangeGrant, refreshGrant, TOKEN_EXCHANGE_GRANT } from "./token.service";
 
 const TokenRequestSchema = z.discriminatedUnion("grant_type", [
+  z.object({
+    grant_type: z.literal("authorization_code"),
+    client_id: z.string().min(1),
+    code: z.string().min(1),
+    redirect_uri: z.string().min(1),
+    code_verifier: z.string().min(1),
+  }),
   z.object({
     grant_type: z.literal("refresh_token"),
     client_id: z.string().min(1),
@@ -28,7 +34,8 @@ const route = defineRoute({
   method: "post",
   path: "/token",
   tags: ["Identity"],
-  summary: "OAuth 2.0 token endpoint on the auth host: refresh_token and RFC 8693 token exchange",
+  summary:
+    "OAuth 2.0 token endpoint on the auth host: authorization_code (PKCE), refresh_token and RFC 8693 token exchange",
   request: {
     body: {
       required: true,
@@ -38,8 +45,14 @@ const route = defineRoute({
             type: "object",
             required: ["grant_type", "client_id"],
             properties: {
-              grant_type: { type: "string", enum: ["refresh_token", TOKEN_EXCHANGE_GRANT] },
+              grant_type: {
+                type: "string",
+                enum: ["authorization_code", "refresh_token", TOKEN_EXCHANGE_GRANT],
+              },
               client_id: { type: "string", example: "pupfanz-web" },
+              code: { type: "string" },
+              redirect_uri: { type: "string" },
+              code_verifier: { type: "string" },
               refresh_token: { type: "string" },
               subject_token: { type: "string" },
               subject_token_type: {
@@ -66,6 +79,7 @@ const route = defineRoute({
               expires_in: { type: "integer" },
               scope: { type: "string" },
               refresh_token: { type: "string" },
+              id_token: { type: "string" },
               issued_token_type: { type: "string" },
             },
           },
@@ -87,19 +101,6 @@ const route = defineRoute({
   },
 });
 
-async function readForm(request: Request): Promise<Record<string, string>> {
-  const type = request.headers.get("content-type")?.split(";")[0]?.trim().toLowerCase();
-  if (type !== FORM) throw new OAuthError("invalid_request", `Send the request as ${FORM}.`);
-  const form = new URLSearchParams(await request.text());
-  const fields: Record<string, string> = {};
-  for (const [name, value] of form) {
-    // RFC 6749 §3.2: parameters must not be repeated.
-    if (name in fields) throw new OAuthError("invalid_request", `${name} is repeated.`);
-    fields[name] = value;
-  }
-  return fields;
-}
-
 export function registerToken(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
     if (c.get("host").kind !== "auth")
@@ -109,7 +110,9 @@ export function registerToken(app: OpenAPIHono<GatewayEnv>) {
       if (!fields.grant_type) throw new OAuthError("invalid_request", "grant_type is required.");
       const parsed = TokenRequestSchema.safeParse(fields);
       if (!parsed.success) {
-        const known = fields.grant_type === "refresh_token" || fields.grant_type === TOKEN_EXCHANGE_GRANT;
+        const known = ["authorization_code", "refresh_token", TOKEN_EXCHANGE_GRANT].includes(
+          fields.grant_type,
+        );
         if (!known)
           throw new OAuthError("unsupported_grant_type", `${fields.grant_type} is not supported here.`);
         const missing = parsed.error.issues.map((issue) => issue.path.join(".")).join(", ");
@@ -124,9 +127,15 @@ export function registerToken(app: OpenAPIHono<GatewayEnv>) {
       }
       c.get("logFields").client = client.id;
       const tokens =
-        request.grant_type === "refresh_token"
-          ? await refreshGrant(c.env, db, client, request.refresh_token)
-          : await exchangeGrant(c.env, db, client, request.subject_token, request.subject_token_type);
+        request.grant_type === "authorization_code"
+          ? await authorizationCodeGrant(c.env, db, client, {
+              code: request.code,
+              redirectUri: request.redirect_uri,
+              codeVerifier: request.code_verifier,
+            })
+          : request.grant_type === "refresh_token"
+            ? await refreshGrant(c.env, db, client, request.refresh_token)
+            : await exchangeGrant(c.env, db, client, request.subject_token, request.subject_token_type);
       return c.json(tokens, 200, NO_STORE);
     } catch (error) {
       if (!(error instanceof OAuthError)) throw error;

@@ -129,7 +129,11 @@ export async function refreshGrant(
     throw new OAuthError("invalid_grant", "The account is not active.");
   const { grant } = rotated;
   return {
-    access_token: await issueFor(env, { accountId: parsed.accountId, ...grant, scope: scopesOf(grant.scope) }),
+    access_token: await issueFor(env, {
+      accountId: parsed.accountId,
+      ...grant,
+      scope: scopesOf(grant.scope),
+    }),
     token_type: "Bearer",
     expires_in: ACCESS_TOKEN_LIFETIME_SECONDS,
     scope: grant.scope,
