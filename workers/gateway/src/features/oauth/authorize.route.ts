@@ -86,14 +86,13 @@ async function refuse(c: Context<GatewayEnv>, parsed: Exclude<ParsedAuthorizatio
   );
 }
 
-/** Issues a code for the signed-in browser and sends it back to the client. */
-async function redirectWithCode(
+/** Issues a code for the signed-in browser: the client's redirect URI with the answer. */
+async function codeRedirectLocation(
   c: Context<GatewayEnv>,
   signedIn: IssuerSession,
   request: AuthorizationRequest,
   client: { id: string; tenantId: string },
-  status: 302 | 303,
-) {
+): Promise<string> {
   const secret = await sessionStoreFor(c.env, signedIn.accountId).issueAuthorizationCode({
     sessionId: signedIn.session.id,
     clientId: client.id,
@@ -104,26 +103,41 @@ async function redirectWithCode(
     ...(request.nonce === undefined ? {} : { nonce: request.nonce }),
   });
   c.get("logFields").account = signedIn.accountId;
-  const location = redirectTo(request.redirectUri, c.env.AUTH_ISSUER, {
+  c.header("Cache-Control", "no-store");
+  return redirectTo(request.redirectUri, c.env.AUTH_ISSUER, {
     code: composeAccountSecret(signedIn.accountId, secret),
     state: request.state,
   });
-  c.header("Cache-Control", "no-store");
-  return c.redirect(location, status);
+}
+
+export interface PendingAuthorization {
+  request: AuthorizationRequest;
+  client: { id: string; tenantId: string };
 }
 
 /**
  * Finishes a sign-in made on the auth host by any method (password, passkey, upstream provider):
- * starts the browser's session there and answers the authorization request with a code.
+ * starts the browser's session there (setting its cookie on `c`) and answers the authorization
+ * request with a code. Returns where the browser goes next; a page's script can navigate there.
  */
+export async function completeSignInLocation(
+  c: Context<GatewayEnv>,
+  accountId: string,
+  amr: string[],
+  authorization: PendingAuthorization,
+): Promise<string> {
+  const signedIn = await startIssuerSession(c, accountId, amr);
+  return codeRedirectLocation(c, signedIn, authorization.request, authorization.client);
+}
+
+/** `completeSignInLocation` as the 303 redirect that answers a form post. */
 export async function completeSignIn(
   c: Context<GatewayEnv>,
   accountId: string,
   amr: string[],
-  authorization: { request: AuthorizationRequest; client: { id: string; tenantId: string } },
+  authorization: PendingAuthorization,
 ): Promise<Response> {
-  const signedIn = await startIssuerSession(c, accountId, amr);
-  return redirectWithCode(c, signedIn, authorization.request, authorization.client, 303);
+  return c.redirect(await completeSignInLocation(c, accountId, amr, authorization), 303);
 }
 
 function satisfiesMaxAge(session: IssuerSession, maxAge: number | undefined, now = Date.now()): boolean {
@@ -165,7 +179,7 @@ export function registerAuthorize(app: OpenAPIHono<GatewayEnv>) {
 
     const signedIn = await currentIssuerSession(c);
     if (signedIn && request.prompt !== "login" && satisfiesMaxAge(signedIn, request.maxAge)) {
-      return redirectWithCode(c, signedIn, request, client, 302);
+      return c.redirect(await codeRedirectLocation(c, signedIn, request, client), 302);
     }
     if (request.prompt === "none") {
       return refuse(c, {
