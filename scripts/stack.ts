@@ -45,6 +45,8 @@ export interface StartStackOptions {
   logFile?: string;
   /** How long to wait for `/v1/health` to answer 200 (default 90 s). */
   readyTimeoutMs?: number;
+  /** More `[vars]` for the gateway, e.g. a short refresh-token reuse window for a test. */
+  vars?: Record<string, string>;
 }
 
 export interface Stack {
@@ -421,6 +423,7 @@ export async function startStack(options: StartStackOptions): Promise<Stack> {
     // The issuer names its own origin in every token, so it must be the port clients reach it on.
     "--var",
     `AUTH_ISSUER:http://auth.localhost:${options.port}`,
+    ...Object.entries(options.vars ?? {}).flatMap(([name, value]) => ["--var", `${name}:${value}`]),
     "--inspector-port",
     String(inspectorPort),
     "--inspector-ip",

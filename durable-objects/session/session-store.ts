@@ -74,8 +74,22 @@ export type RefreshFailure = "invalid" | "expired" | "revoked" | "reused";
 
 export type RefreshResult = { ok: true; grant: RefreshGrant } | { ok: false; reason: RefreshFailure };
 
-/** How long a rotated token may still be used (concurrent refreshes), at most 60 s per our spec. */
+/** How long a rotated token may still be used (concurrent refreshes) unless configured otherwise. */
 export const REUSE_GRACE_MS = 30_000;
+/** The grace window may be shortened by configuration but never made longer than this. */
+const MAX_REUSE_GRACE_MS = 60_000;
+
+/** The worker vars the object reads. */
+interface SessionStoreEnv {
+  /** `REFRESH_REUSE_GRACE_SECONDS` in wrangler.toml: 0–60 seconds. */
+  REFRESH_REUSE_GRACE_SECONDS?: string;
+}
+
+function reuseGraceMs(env: SessionStoreEnv): number {
+  const seconds = Number(env.REFRESH_REUSE_GRACE_SECONDS ?? Number.NaN);
+  if (!Number.isFinite(seconds) || seconds < 0) return REUSE_GRACE_MS;
+  return Math.min(seconds * 1000, MAX_REUSE_GRACE_MS);
+}
 /** Refresh tokens live 30 days unless used (each use starts a new 30 days). */
 export const REFRESH_TOKEN_TTL_MS = 30 * 24 * 60 * 60 * 1000;
 /** An authorization code must be redeemed within a minute (RFC 6749 §4.1.2 recommends at most 10). */
@@ -173,9 +187,12 @@ type TokenRow = {
   session_revoked_at: number | null;
 };
 
-export class SessionStore extends DurableObject<object> {
-  constructor(ctx: DurableObjectState, env: object) {
+export class SessionStore extends DurableObject<SessionStoreEnv> {
+  readonly #reuseGraceMs: number;
+
+  constructor(ctx: DurableObjectState, env: SessionStoreEnv) {
     super(ctx, env);
+    this.#reuseGraceMs = reuseGraceMs(env);
     ctx.storage.sql.exec(SCHEMA);
     const columns = new Set(
       ctx.storage.sql
@@ -377,7 +394,7 @@ export class SessionStore extends DurableObject<object> {
     if (!row || row.client_id !== options.clientId) return { ok: false, reason: "invalid" };
     if (row.family_revoked_at !== null || row.session_revoked_at !== null)
       return { ok: false, reason: "revoked" };
-    if (row.rotated_at !== null && now - row.rotated_at > REUSE_GRACE_MS) {
+    if (row.rotated_at !== null && now - row.rotated_at > this.#reuseGraceMs) {
       this.#revokeFamily(row.family_id, "reuse detected", now);
       return { ok: false, reason: "reused" };
     }

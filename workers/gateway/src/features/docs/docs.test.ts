@@ -2,7 +2,10 @@ import { callWorker } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 import { createGatewayApp } from "../../app";
 
-type Operation = { responses: Record<string, { content?: Record<string, unknown> }>; requestBody?: unknown };
+type Operation = {
+  responses: Record<string, { content?: Record<string, unknown> }>;
+  requestBody?: { content?: Record<string, unknown> };
+};
 type Document = {
   openapi: string;
   info: { title: string };
@@ -10,7 +13,7 @@ type Document = {
   components: { schemas: Record<string, unknown> };
 };
 
-const OAUTH_ENDPOINTS = new Set(["/token"]);
+const OAUTH_ENDPOINTS = new Set(["/token", "/revoke", "/introspect"]);
 
 async function fetchDocument(): Promise<Document> {
   const response = await callWorker("/openapi.json");
@@ -53,11 +56,13 @@ describe("GET /openapi.json", () => {
           expect(operation.responses["413"]?.content, `${where} 413`).toHaveProperty(
             "application/problem+json",
           );
-          // The OAuth token endpoint answers bad input in OAuth's own error format (RFC 6749 §5.2).
+          // OAuth endpoints answer bad input in OAuth's own error format (RFC 6749 §5.2), and the
+          // auth host's HTML forms with the page again; everything else with a problem.
           const oauth = OAUTH_ENDPOINTS.has(path);
-          const badInput = oauth ? "application/json" : "application/problem+json";
+          const form = "application/x-www-form-urlencoded" in (operation.requestBody?.content ?? {});
+          const badInput = oauth ? "application/json" : form ? "text/html" : "application/problem+json";
           expect(operation.responses["400"]?.content, `${where} 400`).toHaveProperty(badInput);
-          if (!oauth) {
+          if (!oauth && !form) {
             expect(operation.responses["415"]?.content, `${where} 415`).toHaveProperty(
               "application/problem+json",
             );

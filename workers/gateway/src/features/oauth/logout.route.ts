@@ -27,7 +27,7 @@ const getRoute = defineRoute({
   description,
   responses: {
     200: htmlResponse("Signed out, or a page asking to confirm."),
-    302: redirectResponse("Signed out: back to the registered post-logout URI, with `state`."),
+    302: redirectResponse("Signed out: back to the registered post-logout URI, with the state."),
   },
 });
 
