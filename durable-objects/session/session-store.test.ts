@@ -137,3 +137,109 @@ describe("the session store", () => {
     expect(result.ok).toBe(true);
   });
 });
+
+async function s256(verifier: string): Promise<string> {
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
+  return btoa(String.fromCharCode(...digest)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+const VERIFIER = "v".repeat(43);
+
+describe("browser sessions and authorization codes", () => {
+  async function browserSignedIn(now = Date.now()) {
+    const store = sessions.get(sessions.idFromName(`acc_test_${++accounts}`));
+    const browser = await store.startBrowserSession({ amr: ["pwd"], userAgent: "vitest", now });
+    const code = await store.issueAuthorizationCode({
+      sessionId: browser.sessionId,
+      clientId: "girlfanz-web",
+      tenantId: "ten_girlfanz",
+      redirectUri: "http://girlfanz.localhost:8787/v1/auth/oidc/callback",
+      codeChallenge: await s256(VERIFIER),
+      nonce: "n-1",
+      scope: "openid",
+      now,
+    });
+    return { store, browser, code, now };
+  }
+  const redeem = (
+    store: DurableObjectStub<SessionStore>,
+    code: string,
+    overrides: Partial<{ clientId: string; redirectUri: string; codeVerifier: string; now: number }> = {},
+  ) =>
+    store.redeemAuthorizationCode(code, {
+      clientId: "girlfanz-web",
+      redirectUri: "http://girlfanz.localhost:8787/v1/auth/oidc/callback",
+      codeVerifier: VERIFIER,
+      ...overrides,
+    });
+
+  it("finds the live session of a browser by its cookie secret only", async () => {
+    const { store, browser } = await browserSignedIn();
+    expect(await store.browserSession(browser.secret)).toMatchObject({ id: browser.sessionId, amr: ["pwd"] });
+    expect(await store.browserSession(`${browser.secret.slice(0, -1)}A`)).toBeNull();
+    await store.revokeSession(browser.sessionId);
+    expect(await store.browserSession(browser.secret)).toBeNull();
+  });
+
+  it("redeems a code once, with its nonce and auth time; a second use revokes the family", async () => {
+    const { store, code, now } = await browserSignedIn();
+    const first = await redeem(store, code, { now: now + 1_000 });
+    if (!first.ok) throw new Error(first.reason);
+    expect(first.grant).toMatchObject({ nonce: "n-1", authTime: now, amr: ["pwd"], tenantId: "ten_girlfanz" });
+    expect(await redeem(store, code, { now: now + 2_000 })).toEqual({ ok: false, reason: "reused" });
+    expect(await store.familyRevocation(first.grant.familyId)).toBe("authorization code replayed");
+    const refresh = await store.rotateRefreshToken(first.grant.token, { clientId: "girlfanz-web", now: now + 3_000 });
+    expect(refresh).toEqual({ ok: false, reason: "revoked" });
+  });
+
+  it("refuses a code past its minute, for another client or URI, or with the wrong verifier", async () => {
+    const cases = [
+      [{ now: Date.now() + 61_000 }, "expired"],
+      [{ clientId: "pupfanz-web" }, "invalid"],
+      [{ redirectUri: "https://girlfanz.com/v1/auth/oidc/callback" }, "invalid"],
+      [{ codeVerifier: "w".repeat(43) }, "pkce_mismatch"],
+    ] as const;
+    for (const [overrides, reason] of cases) {
+      const { store, code } = await browserSignedIn();
+      expect(await redeem(store, code, overrides)).toEqual({ ok: false, reason });
+    }
+  });
+
+  it("describes a refresh token without using it, and only while it is live", async () => {
+    const { store, sessionId, issued, now } = await signedIn();
+    expect(await store.describeRefreshToken(issued.token, now + 1)).toMatchObject({
+      active: true,
+      sessionId,
+      clientId: "girlfanz-web",
+    });
+    await store.rotateRefreshToken(issued.token, { clientId: "girlfanz-web", now: now + 2 });
+    expect(await store.describeRefreshToken(issued.token, now + 3)).toEqual({ active: false });
+  });
+
+  it("revokes a refresh token's family for its own client only (RFC 7009)", async () => {
+    const { store, issued, now } = await signedIn();
+    expect(await store.revokeRefreshToken(issued.token, { clientId: "pupfanz-web", now })).toBe(false);
+    expect(await store.revokeRefreshToken(issued.token, { clientId: "girlfanz-web", now })).toBe(true);
+    expect(await store.familyRevocation(issued.familyId)).toBe("revoked by client");
+  });
+
+  it("adds the new session columns to an object created before them", async () => {
+    const store = sessions.get(sessions.idFromName(`acc_test_${++accounts}`));
+    await runInDurableObject(store, (_instance, state) => {
+      state.storage.sql.exec("DROP TABLE IF EXISTS auth_code");
+      state.storage.sql.exec("DROP TABLE family");
+      state.storage.sql.exec("DROP TABLE refresh_token");
+      state.storage.sql.exec("DROP TABLE session");
+      // The first release's table.
+      state.storage.sql.exec(
+        "CREATE TABLE session (id TEXT PRIMARY KEY, created_at INTEGER NOT NULL, last_seen_at INTEGER NOT NULL, user_agent TEXT, ip TEXT, revoked_at INTEGER)",
+      );
+      state.storage.sql.exec("INSERT INTO session (id, created_at, last_seen_at) VALUES ('ses_old', 5, 5)");
+    });
+    await evictDurableObject(store);
+    const [old] = await store.listSessions();
+    expect(old).toMatchObject({ id: "ses_old", authTime: 5, amr: [] });
+    const browser = await store.startBrowserSession({ amr: ["hwk"] });
+    expect(await store.browserSession(browser.secret)).toMatchObject({ amr: ["hwk"] });
+  });
+});

@@ -1,6 +1,6 @@
 import { base64url, decodeJwt, decodeProtectedHeader, importJWK, SignJWT } from "jose";
 import { describe, expect, it } from "vitest";
-import { issueAccessToken, type VerifyOptions, verifyAccessToken } from "./access-token";
+import { ANY_TENANT, issueAccessToken, type VerifyOptions, verifyAccessToken } from "./access-token";
 import { currentKey, initialKeys, publicJwks } from "./signing-keys";
 
 const NOW = Date.UTC(2026, 3, 1, 12);
@@ -47,6 +47,7 @@ function validClaims() {
     iat: NOW_SECONDS,
     exp: NOW_SECONDS + 300,
     jti: crypto.randomUUID(),
+    client_id: "girlfanz-web",
   };
 }
 
@@ -114,8 +115,26 @@ describe("verifying an access token", () => {
         issuedAt: NOW_SECONDS,
         expiresAt: NOW_SECONDS + 300,
         tokenId: decodeJwt(token).jti,
+        clientId: "girlfanz-web",
       },
     });
+  });
+
+  it("carries the session it came from, and can be checked for any brand by the issuer itself", async () => {
+    const token = await issueAccessToken(key, { ...request, sessionId: "ses_1" }, NOW);
+    expect(decodeJwt(token)).toMatchObject({ sid: "ses_1", client_id: "girlfanz-web" });
+    const anyBrand = await verifyAccessToken(token, { ...expected, tenant: ANY_TENANT });
+    expect(anyBrand).toMatchObject({ ok: true, value: { sessionId: "ses_1", tenant: "girlfanz" } });
+    const otherBrand = await verifyAccessToken(token, { ...expected, tenant: "pupfanz" });
+    expect(otherBrand).toEqual({ ok: false, error: "wrong_tenant" });
+  });
+
+  it("refuses a token without client_id as malformed", async () => {
+    const { client_id: _, ...withoutClient } = validClaims();
+    const token = await signWithCurrentKey({ typ: "at+jwt" }, withoutClient);
+    expect(await verifyAccessToken(token, expected)).toEqual({ ok: false, error: "malformed" });
+    const complete = await signWithCurrentKey({ typ: "at+jwt" }, validClaims());
+    expect(await verifyAccessToken(complete, expected)).toMatchObject({ ok: true });
   });
 
   it("refuses what is not a JWS at all as malformed", async () => {
