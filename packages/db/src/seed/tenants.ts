@@ -126,6 +126,7 @@ export const ROLES = {
       "roles:manage",
       "payouts:manage",
       "tokens:introspect",
+      "keys:rotate",
     ],
   },
 } as const;
