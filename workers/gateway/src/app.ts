@@ -5,6 +5,7 @@ import { registerListEventSchemas } from "./features/events/listEventSchemas.rou
 import { registerValidateEvent } from "./features/events/validateEvent.route";
 import { registerGetHealth } from "./features/health/getHealth.route";
 import { registerJwks } from "./features/identity/jwks.route";
+import { registerRotateKeys } from "./features/identity/rotateKeys.route";
 import { registerGetMe } from "./features/me/getMe.route";
 import { registerAuthorize } from "./features/oauth/authorize.route";
 import { registerDiscovery } from "./features/oauth/discovery.route";
@@ -35,6 +36,7 @@ export function createGatewayApp(
   registerListEventSchemas(app);
   registerValidateEvent(app);
   registerJwks(app);
+  registerRotateKeys(app);
   registerGetMe(app);
   registerDiscovery(app);
   registerAuthorize(app);
