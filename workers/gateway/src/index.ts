@@ -3,8 +3,8 @@ import { createGatewayApp } from "./app";
 import { consumeEvents, storeDeadLetters } from "./features/events/events.consumer";
 
 export { KeyRing } from "../../../durable-objects/key-ring/key-ring";
-export { SessionStore } from "../../../durable-objects/session/session-store";
 export { LoginThrottle } from "../../../durable-objects/login-throttle/login-throttle";
+export { SessionStore } from "../../../durable-objects/session/session-store";
 
 const app = createGatewayApp();
 
