@@ -176,7 +176,8 @@ describe("browser sessions and authorization codes", () => {
   it("finds the live session of a browser by its cookie secret only", async () => {
     const { store, browser } = await browserSignedIn();
     expect(await store.browserSession(browser.secret)).toMatchObject({ id: browser.sessionId, amr: ["pwd"] });
-    expect(await store.browserSession(`${browser.secret.slice(0, -1)}A`)).toBeNull();
+    const last = browser.secret.at(-1) === "A" ? "B" : "A";
+    expect(await store.browserSession(`${browser.secret.slice(0, -1)}${last}`)).toBeNull();
     await store.revokeSession(browser.sessionId);
     expect(await store.browserSession(browser.secret)).toBeNull();
   });
