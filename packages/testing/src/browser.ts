@@ -29,12 +29,17 @@ export class TestBrowser {
   }
 
   /** Posts a form the way a browser submits `<form method="post">`, from a page on `url`'s origin. */
-  postForm(url: string, fields: Record<string, string> | [string, string][]): Promise<Response> {
+  postForm(
+    url: string,
+    fields: Record<string, string> | [string, string][],
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     return this.fetch(url, {
       method: "POST",
       headers: {
         "content-type": "application/x-www-form-urlencoded",
         origin: new URL(url).origin,
+        ...headers,
       },
       body: new URLSearchParams(fields).toString(),
     });

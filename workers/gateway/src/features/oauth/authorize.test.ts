@@ -1,4 +1,5 @@
 import { env } from "cloudflare:workers";
+import { hashPassword } from "@fun/core/password";
 import { SEED } from "@fun/db/seed";
 import { callWorker, formFields, pkcePair, TestBrowser } from "@fun/testing";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
@@ -39,20 +40,43 @@ async function authorizeUrl(options: AuthorizeOptions = {}) {
   return { url: `${ISSUER}/authorize?${params}`, params, pkce };
 }
 
+let people = 0;
+let passwordHash: Promise<string> | undefined;
+
+/**
+ * A new active account with a profile. Each sign-in in this file is someone of their own, so the
+ * per-email login limit one test reaches never decides another test.
+ */
+async function newPerson() {
+  const n = ++people;
+  const person = {
+    id: `acc_${String(n).padStart(20, "0")}PERSON`,
+    email: `person-${n}@fun.localhost`,
+    handle: `person_${n}`,
+    name: `Person ${n}`,
+  };
+  passwordHash ??= hashPassword(PASSWORD);
+  const now = Date.now();
+  await env.DB.batch([
+    env.DB.prepare(
+      "INSERT INTO account (id, email, password_hash, status, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?)",
+    ).bind(person.id, person.email, await passwordHash, now, now),
+    env.DB.prepare(
+      "INSERT INTO profile (id, account_id, handle, display_name, type, created_at, updated_at) VALUES (?, ?, ?, ?, 'fan', ?, ?)",
+    ).bind(`prf_${String(n).padStart(20, "0")}PERSON`, person.id, person.handle, person.name, now, now),
+  ]);
+  return person;
+}
+
 /** Opens the login page and posts the form, as a person would. */
-async function signIn(
-  browser: TestBrowser,
-  url: string,
-  email = "creator@fun.localhost",
-  password = PASSWORD,
-) {
-  const page = await browser.fetch(url, { headers: { "cf-connecting-ip": "198.51.100.7" } });
+async function signIn(browser: TestBrowser, url: string, email: string, password = PASSWORD) {
+  const page = await browser.fetch(url);
   expect(page.status).toBe(200);
   const fields = formFields(await page.text()).map(([name, value]): [string, string] => [
     name,
     name === "email" ? email : name === "password" ? password : value,
   ]);
-  return browser.postForm(`${ISSUER}/authorize`, fields);
+  return browser.postForm(`${ISSUER}/authorize`, fields, { "cf-connecting-ip": freshIp() });
 }
 
 function callbackParams(response: Response): URLSearchParams {
@@ -87,13 +111,14 @@ async function redeem(
   });
 }
 
-/** A full sign-in: the code and what it was asked with. */
+/** A full sign-in of a new person: the code and what it was asked with. */
 async function signedInCode(browser = new TestBrowser()) {
+  const person = await newPerson();
   const { url, params, pkce } = await authorizeUrl();
-  const response = await signIn(browser, url);
+  const response = await signIn(browser, url, person.email);
   expect(response.status).toBe(303);
   const answer = callbackParams(response);
-  return { browser, params, pkce, answer, code: answer.get("code") ?? "" };
+  return { person, browser, params, pkce, answer, code: answer.get("code") ?? "" };
 }
 
 describe("discovery", () => {
@@ -170,7 +195,7 @@ describe("the login page", () => {
 
   it("gives the same generic error for a wrong password and an unknown email", async () => {
     const { url } = await authorizeUrl();
-    const wrongPassword = await signIn(new TestBrowser(), url, "creator@fun.localhost", "not-the-password");
+    const wrongPassword = await signIn(new TestBrowser(), url, (await newPerson()).email, "not-the-password");
     const unknown = await signIn(new TestBrowser(), url, "nobody@fun.localhost", "not-the-password");
     expect(wrongPassword.status).toBe(400);
     expect(unknown.status).toBe(400);
@@ -183,7 +208,7 @@ describe("the login page", () => {
 
 describe("the authorization code flow", () => {
   it("signs in, redirects with code, state and iss, and the code gives tokens with a valid ID token", async () => {
-    const { browser, params, pkce, answer, code } = await signedInCode();
+    const { person, browser, params, pkce, answer, code } = await signedInCode();
     expect(answer.get("state")).toBe(params.get("state"));
     expect(answer.get("iss")).toBe(ISSUER);
     expect(browser.cookie("auth.localhost", "fun_sso")).toBeDefined();
@@ -199,9 +224,9 @@ describe("the authorization code flow", () => {
     });
     expect(protectedHeader.typ).toBe("JWT");
     expect(payload).toMatchObject({
-      sub: SEED.accounts.creator.id,
+      sub: person.id,
       nonce: params.get("nonce"),
-      email: "creator@fun.localhost",
+      email: person.email,
       email_verified: true,
       amr: ["pwd"],
     });
@@ -309,21 +334,23 @@ describe("the authorization code flow", () => {
 
 describe("userinfo, revocation, introspection and logout", () => {
   async function tokensFor(browser = new TestBrowser()) {
-    const { pkce, code, browser: b } = await signedInCode(browser);
-    return { browser: b, tokens: (await (await redeem(code, pkce.verifier)).json()) as Tokens };
+    const { person, pkce, code, browser: b } = await signedInCode(browser);
+    return { person, browser: b, tokens: (await (await redeem(code, pkce.verifier)).json()) as Tokens };
   }
 
   it("userinfo answers the claims the scopes release, only with a valid token", async () => {
-    const { tokens } = await tokensFor();
+    const { person, tokens } = await tokensFor();
     const ok = await callWorker("/userinfo", {
       host: "auth.localhost",
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
     expect(ok.status).toBe(200);
-    expect(await ok.json()).toMatchObject({
-      sub: SEED.accounts.creator.id,
-      email: "creator@fun.localhost",
-      preferred_username: "demo_creator",
+    expect(await ok.json()).toEqual({
+      sub: person.id,
+      email: person.email,
+      email_verified: true,
+      name: person.name,
+      preferred_username: person.handle,
     });
     const none = await callWorker("/userinfo", { host: "auth.localhost" });
     expect(none.status).toBe(401);
@@ -355,8 +382,8 @@ describe("userinfo, revocation, introspection and logout", () => {
   });
 
   it("introspection is for internal callers and reports live and ended tokens", async () => {
-    const { tokens: staff } = await tokensFor();
-    const { tokens } = await tokensFor();
+    const { tokens: fan } = await tokensFor();
+    const { person, tokens } = await tokensFor();
     const introspect = (token: string, caller: string) =>
       callWorker("/introspect", {
         method: "POST",
@@ -364,8 +391,8 @@ describe("userinfo, revocation, introspection and logout", () => {
         headers: { "content-type": "application/x-www-form-urlencoded", authorization: `Bearer ${caller}` },
         body: new URLSearchParams({ token }).toString(),
       });
-    // The creator lacks tokens:introspect.
-    const refused = await introspect(tokens.access_token, staff.access_token);
+    // An account without roles lacks tokens:introspect.
+    const refused = await introspect(tokens.access_token, fan.access_token);
     expect(refused.status).toBe(403);
 
     const staffBrowser = new TestBrowser();
@@ -377,7 +404,7 @@ describe("userinfo, revocation, introspection and logout", () => {
     expect(live.status).toBe(200);
     expect(await live.json()).toMatchObject({
       active: true,
-      sub: SEED.accounts.creator.id,
+      sub: person.id,
       client_id: "girlfanz-web",
     });
     const refresh = await introspect(tokens.refresh_token, internal);
@@ -443,5 +470,42 @@ describe("userinfo, revocation, introspection and logout", () => {
     expect(confirm.status).toBe(200);
     const out = await browser.fetch((await authorizeUrl({ extra: { prompt: "none" } })).url);
     expect(callbackParams(out).get("error")).toBe("login_required");
+  });
+});
+
+describe("a disabled account", () => {
+  it("cannot sign in, refresh, or use a sign-in it already had", async () => {
+    const id = `acc_${"0".repeat(20)}DSBLD1`;
+    const email = "disabled-later@fun.localhost";
+    const now = Date.now();
+    await env.DB.prepare(
+      "INSERT INTO account (id, email, password_hash, status, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?)",
+    )
+      .bind(id, email, await hashPassword(PASSWORD), now, now)
+      .run();
+    const browser = new TestBrowser();
+    const { url, pkce } = await authorizeUrl();
+    const code = callbackParams(await signIn(browser, url, email)).get("code") ?? "";
+    const tokens = (await (await redeem(code, pkce.verifier)).json()) as Tokens;
+    expect(tokens.refresh_token).toBeTruthy();
+
+    await env.DB.prepare("UPDATE account SET status = 'disabled' WHERE id = ?").bind(id).run();
+
+    const refresh = await postToken({
+      grant_type: "refresh_token",
+      client_id: "girlfanz-web",
+      refresh_token: tokens.refresh_token,
+    });
+    expect(refresh.status).toBe(400);
+    const silent = await browser.fetch((await authorizeUrl({ extra: { prompt: "none" } })).url);
+    expect(callbackParams(silent).get("error")).toBe("login_required");
+    const again = await signIn(new TestBrowser(), (await authorizeUrl()).url, email);
+    expect(again.status).toBe(400);
+    expect(await again.text()).toContain("do not match an active account");
+    const userinfo = await callWorker("/userinfo", {
+      host: "auth.localhost",
+      headers: { authorization: `Bearer ${tokens.access_token}` },
+    });
+    expect(userinfo.status).toBe(401);
   });
 });
