@@ -1,5 +1,6 @@
 import { createApi } from "@fun/http";
 import type { GatewayEnv } from "./context";
+import { registerAccounts } from "./features/accounts";
 import { registerDocs } from "./features/docs/docs.routes";
 import { registerListEventSchemas } from "./features/events/listEventSchemas.route";
 import { registerValidateEvent } from "./features/events/validateEvent.route";
@@ -7,6 +8,7 @@ import { registerGetHealth } from "./features/health/getHealth.route";
 import { registerJwks } from "./features/identity/jwks.route";
 import { registerRotateKeys } from "./features/identity/rotateKeys.route";
 import { registerGetMe } from "./features/me/getMe.route";
+import { registerPatchMe } from "./features/me/patchMe.route";
 import { registerAuthorize } from "./features/oauth/authorize.route";
 import { registerDiscovery } from "./features/oauth/discovery.route";
 import { registerLogout } from "./features/oauth/logout.route";
@@ -38,9 +40,11 @@ export function createGatewayApp(
   registerJwks(app);
   registerRotateKeys(app);
   registerGetMe(app);
+  registerPatchMe(app);
   registerDiscovery(app);
   registerAuthorize(app);
   registerToken(app);
+  registerAccounts(app);
   registerUserinfo(app);
   registerRevocation(app);
   registerLogout(app);

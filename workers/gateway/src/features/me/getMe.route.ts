@@ -1,11 +1,12 @@
 import { ApiError, defineRoute } from "@fun/http";
 import { loadPrincipal, permissionsOn } from "@fun/policy";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { findAccountWithProfile } from "./me.repo";
 
-const MeSchema = z
+export const MeSchema = z
   .object({
     account: z.object({
       id: z.string().openapi({ example: "acc_01JH6Q7J9W8Z3Y2X1V0T9S8R7Q" }),
@@ -17,6 +18,7 @@ const MeSchema = z
         id: z.string(),
         handle: z.string(),
         displayName: z.string(),
+        bio: z.string().nullable(),
         type: z.enum(["creator", "fan", "staff"]),
       })
       .nullable(),
@@ -40,24 +42,27 @@ const route = defineRoute({
   },
 });
 
+/** The caller's account, profile and permissions on this brand (after `requireAccount`): the Me body. */
+export async function describeMe(c: Context<GatewayEnv>): Promise<z.infer<typeof MeSchema>> {
+  const { claims } = c.get("auth");
+  const host = c.get("host");
+  const db = c.get("services").db;
+  // Independent reads: ask for both at once rather than one after the other.
+  const [found, principal] = await Promise.all([
+    findAccountWithProfile(db, claims.subject),
+    loadPrincipal(db, claims.subject),
+  ]);
+  if (!found) throw new ApiError("unauthenticated", "The account behind this token no longer exists.");
+  if (found.account.status !== "active") throw new ApiError("forbidden", "This account is not active.");
+  const tenantId = host.kind === "tenant" ? host.tenant.id : "";
+  const slug = host.kind === "tenant" ? host.tenant.slug : "";
+  return { ...found, tenant: slug, permissions: [...permissionsOn(principal, tenantId)].sort() };
+}
+
 export function registerGetMe(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
-    const { claims } = c.get("auth");
-    const host = c.get("host");
-    const db = c.get("services").db;
-    // Independent reads: ask for both at once rather than one after the other.
-    const [found, principal] = await Promise.all([
-      findAccountWithProfile(db, claims.subject),
-      loadPrincipal(db, claims.subject),
-    ]);
-    if (!found) throw new ApiError("unauthenticated", "The account behind this token no longer exists.");
-    if (found.account.status !== "active") throw new ApiError("forbidden", "This account is not active.");
-    const tenantId = host.kind === "tenant" ? host.tenant.id : "";
-    const slug = host.kind === "tenant" ? host.tenant.slug : "";
+    const me = await describeMe(c);
     c.header("Cache-Control", "private, no-store");
-    return c.json(
-      { ...found, tenant: slug, permissions: [...permissionsOn(principal, tenantId)].sort() },
-      200,
-    );
+    return c.json(me, 200);
   });
 }

@@ -1,5 +1,5 @@
 import { account, type CoreDb, profile } from "@fun/db";
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq, ne } from "drizzle-orm";
 
 /** The signed-in account and its profile. Accounts are global: no tenant scope applies here. */
 export async function findAccountWithProfile(db: CoreDb, accountId: string) {
@@ -13,6 +13,7 @@ export async function findAccountWithProfile(db: CoreDb, accountId: string) {
         id: profile.id,
         handle: profile.handle,
         displayName: profile.displayName,
+        bio: profile.bio,
         type: profile.type,
       })
       .from(profile)
@@ -22,4 +23,47 @@ export async function findAccountWithProfile(db: CoreDb, accountId: string) {
   ]);
   const found = accounts[0];
   return found ? { account: found, profile: profiles[0] ?? null } : undefined;
+}
+
+/** What an account may change on its own profile. */
+export interface ProfileChanges {
+  displayName?: string;
+  bio?: string | null;
+  handle?: string;
+}
+
+/** Whether another profile has this handle (handles compare without case). */
+export async function handleTakenByAnother(db: CoreDb, handle: string, profileId: string): Promise<boolean> {
+  const row = await db
+    .select({ id: profile.id })
+    .from(profile)
+    .where(and(eq(profile.handle, handle), ne(profile.id, profileId)))
+    .get();
+  return row !== undefined;
+}
+
+/** The account's first profile (the one /v1/me shows), if it has one. */
+export async function findOwnProfileId(db: CoreDb, accountId: string): Promise<string | undefined> {
+  const row = await db
+    .select({ id: profile.id })
+    .from(profile)
+    .where(eq(profile.accountId, accountId))
+    .orderBy(asc(profile.createdAt))
+    .limit(1)
+    .get();
+  return row?.id;
+}
+
+/** Changes a profile, only if it belongs to the account. Throws on a handle another profile took. */
+export async function updateOwnProfile(
+  db: CoreDb,
+  accountId: string,
+  profileId: string,
+  changes: ProfileChanges,
+  now = Date.now(),
+): Promise<void> {
+  await db
+    .update(profile)
+    .set({ ...changes, updatedAt: now })
+    .where(and(eq(profile.id, profileId), eq(profile.accountId, accountId)));
 }
