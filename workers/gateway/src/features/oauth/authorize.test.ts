@@ -4,6 +4,7 @@ import { SEED } from "@fun/db/seed";
 import { callWorker, formFields, pkcePair, TestBrowser } from "@fun/testing";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
+import { loginThrottleFor } from "../accounts/password-sign-in";
 import { issuerKeyRing } from "../identity/issuer-keys";
 
 const ISSUER = "http://auth.localhost:8787";
@@ -507,5 +508,24 @@ describe("a disabled account", () => {
       headers: { authorization: `Bearer ${tokens.access_token}` },
     });
     expect(userinfo.status).toBe(401);
+  });
+});
+
+describe("brute force on the login form", () => {
+  it("answers 429 with Retry-After once an email has failed too often, even with the right password", async () => {
+    const person = await newPerson();
+    const { url } = await authorizeUrl();
+    for (let attempt = 0; attempt < 4; attempt++) {
+      expect((await signIn(new TestBrowser(), url, person.email, "wrong-password")).status).toBe(400);
+    }
+    // Four more failures recorded straight away: the streak now holds a lockout of 8 seconds, long
+    // enough that this test never races it.
+    const throttle = loginThrottleFor(env, person.email);
+    for (let failure = 0; failure < 4; failure++) await throttle.recordFailure();
+    const locked = await signIn(new TestBrowser(), url, person.email);
+    expect(locked.status).toBe(429);
+    expect(Number(locked.headers.get("retry-after"))).toBeGreaterThan(5);
+    expect(locked.headers.get("location")).toBeNull();
+    expect(await locked.text()).toContain("Too many attempts");
   });
 });
