@@ -57,4 +57,5 @@ export async function eventually<T>(probe: () => Promise<T | undefined>, timeout
 }
 
 export * from "./browser";
+export * from "./people";
 export * from "./tokens";

@@ -1,6 +1,7 @@
 import { createApi } from "@fun/http";
 import type { GatewayEnv } from "./context";
 import { registerAccounts } from "./features/accounts";
+import { registerBrandAuth } from "./features/brand-auth/brandAuth.routes";
 import { registerDocs } from "./features/docs/docs.routes";
 import { registerListEventSchemas } from "./features/events/listEventSchemas.route";
 import { registerValidateEvent } from "./features/events/validateEvent.route";
@@ -15,6 +16,7 @@ import { registerLogout } from "./features/oauth/logout.route";
 import { registerRevocation } from "./features/oauth/revocation.route";
 import { registerToken } from "./features/oauth/token.route";
 import { registerUserinfo } from "./features/oauth/userinfo.route";
+import { registerSessions } from "./features/sessions/sessions.routes";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { resolveHost } from "./middleware/resolve-host";
 
@@ -48,6 +50,8 @@ export function createGatewayApp(
   registerUserinfo(app);
   registerRevocation(app);
   registerLogout(app);
+  registerBrandAuth(app);
+  registerSessions(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { hashPassword } from "@fun/core/password";
 import { SEED } from "@fun/db/seed";
-import { callWorker, formFields, pkcePair, TestBrowser } from "@fun/testing";
+import { callWorker, formFields, newPerson, pkcePair, TestBrowser } from "@fun/testing";
 import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { loginThrottleFor } from "../accounts/password-sign-in";
@@ -39,34 +39,6 @@ async function authorizeUrl(options: AuthorizeOptions = {}) {
   });
   if (options.method === null) params.delete("code_challenge_method");
   return { url: `${ISSUER}/authorize?${params}`, params, pkce };
-}
-
-let people = 0;
-let passwordHash: Promise<string> | undefined;
-
-/**
- * A new active account with a profile. Each sign-in in this file is someone of their own, so the
- * per-email login limit one test reaches never decides another test.
- */
-async function newPerson() {
-  const n = ++people;
-  const person = {
-    id: `acc_${String(n).padStart(20, "0")}PERSON`,
-    email: `person-${n}@fun.localhost`,
-    handle: `person_${n}`,
-    name: `Person ${n}`,
-  };
-  passwordHash ??= hashPassword(PASSWORD);
-  const now = Date.now();
-  await env.DB.batch([
-    env.DB.prepare(
-      "INSERT INTO account (id, email, password_hash, status, created_at, updated_at) VALUES (?, ?, ?, 'active', ?, ?)",
-    ).bind(person.id, person.email, await passwordHash, now, now),
-    env.DB.prepare(
-      "INSERT INTO profile (id, account_id, handle, display_name, type, created_at, updated_at) VALUES (?, ?, ?, ?, 'fan', ?, ?)",
-    ).bind(`prf_${String(n).padStart(20, "0")}PERSON`, person.id, person.handle, person.name, now, now),
-  ]);
-  return person;
 }
 
 /** Opens the login page and posts the form, as a person would. */

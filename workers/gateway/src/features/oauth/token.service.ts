@@ -7,6 +7,8 @@ import { isActiveAccount } from "./oauth.repo";
 import { OAuthError } from "./oauth-errors";
 
 export const ACCESS_TOKEN_LIFETIME_SECONDS = 300;
+/** Refresh tokens live 30 days from their last use (the SessionStore enforces it). */
+export const REFRESH_TOKEN_LIFETIME_SECONDS = 30 * 24 * 60 * 60;
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
 export const ACCESS_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:access_token";
 export const REFRESH_TOKEN_TYPE = "urn:ietf:params:oauth:token-type:refresh_token";
