@@ -31,7 +31,9 @@ const viaStack: oidc.CustomFetch = async (url, options) => {
       ? undefined
       : typeof options.body === "string"
         ? options.body
-        : new TextDecoder().decode(await new Response(options.body as BodyInit).arrayBuffer());
+        : new TextDecoder().decode(
+            await new Response(options.body as ConstructorParameters<typeof Response>[0]).arrayBuffer(),
+          );
   const response = await httpRequest({
     port,
     host: target.host,

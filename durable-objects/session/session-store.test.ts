@@ -1,6 +1,6 @@
 import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { toHex } from "@fun/core";
+import { toBase64Url, toHex } from "@fun/core";
 import { describe, expect, it } from "vitest";
 import { REUSE_GRACE_MS, type SessionStore } from "./session-store";
 
@@ -140,7 +140,7 @@ describe("the session store", () => {
 
 async function s256(verifier: string): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-  return btoa(String.fromCharCode(...digest)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+  return toBase64Url(digest);
 }
 
 const VERIFIER = "v".repeat(43);
@@ -186,10 +186,18 @@ describe("browser sessions and authorization codes", () => {
     const { store, code, now } = await browserSignedIn();
     const first = await redeem(store, code, { now: now + 1_000 });
     if (!first.ok) throw new Error(first.reason);
-    expect(first.grant).toMatchObject({ nonce: "n-1", authTime: now, amr: ["pwd"], tenantId: "ten_girlfanz" });
+    expect(first.grant).toMatchObject({
+      nonce: "n-1",
+      authTime: now,
+      amr: ["pwd"],
+      tenantId: "ten_girlfanz",
+    });
     expect(await redeem(store, code, { now: now + 2_000 })).toEqual({ ok: false, reason: "reused" });
     expect(await store.familyRevocation(first.grant.familyId)).toBe("authorization code replayed");
-    const refresh = await store.rotateRefreshToken(first.grant.token, { clientId: "girlfanz-web", now: now + 3_000 });
+    const refresh = await store.rotateRefreshToken(first.grant.token, {
+      clientId: "girlfanz-web",
+      now: now + 3_000,
+    });
     expect(refresh).toEqual({ ok: false, reason: "revoked" });
   });
 

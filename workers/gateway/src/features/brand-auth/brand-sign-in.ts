@@ -49,7 +49,7 @@ export async function brandClient(
 
 /** A path on this brand to return to; anything that could leave the brand becomes "/". */
 export function safeReturnTo(value: string | undefined): string {
-  if (!value || !value.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
+  if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
   // Parsed against a placeholder origin: if the result left it, the path was not a plain path.
   const parsed = new URL(value, "http://brand.invalid");
   return parsed.origin === "http://brand.invalid" ? `${parsed.pathname}${parsed.search}${parsed.hash}` : "/";
