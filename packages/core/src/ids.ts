@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   accountRole: "arl",
   profile: "prf",
   profileTenant: "prt",
+  profileLink: "lnk",
   content: "cnt",
   mediaAsset: "ast",
   mediaVariant: "var",

@@ -16,6 +16,7 @@ import { registerLogout } from "./features/oauth/logout.route";
 import { registerRevocation } from "./features/oauth/revocation.route";
 import { registerToken } from "./features/oauth/token.route";
 import { registerUserinfo } from "./features/oauth/userinfo.route";
+import { registerProfiles } from "./features/profiles/profiles.routes";
 import { registerSessions } from "./features/sessions/sessions.routes";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { resolveHost } from "./middleware/resolve-host";
@@ -52,6 +53,7 @@ export function createGatewayApp(
   registerLogout(app);
   registerBrandAuth(app);
   registerSessions(app);
+  registerProfiles(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

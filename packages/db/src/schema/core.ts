@@ -180,6 +180,27 @@ export const profileTenant = sqliteTable(
 
 // Content and media
 
+/** A profile's link-in-bio entries, shown on every brand where the profile is visible. */
+export const profileLink = sqliteTable(
+  "profile_link",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    title: text("title").notNull(),
+    url: text("url").notNull(),
+    position: integer("position").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    index("profile_link_profile").on(t.profileId, t.position),
+    check("profile_link_url", sql`${t.url} glob 'https://*'`),
+    check("profile_link_title", sql`length(${t.title}) between 1 and 80`),
+  ],
+);
+
 export const content = sqliteTable(
   "content",
   {
