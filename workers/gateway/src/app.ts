@@ -17,6 +17,7 @@ import { registerRevocation } from "./features/oauth/revocation.route";
 import { registerToken } from "./features/oauth/token.route";
 import { registerUserinfo } from "./features/oauth/userinfo.route";
 import { registerProfiles } from "./features/profiles/profiles.routes";
+import { registerSocial } from "./features/profiles/social.routes";
 import { registerSessions } from "./features/sessions/sessions.routes";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { resolveHost } from "./middleware/resolve-host";
@@ -54,6 +55,7 @@ export function createGatewayApp(
   registerBrandAuth(app);
   registerSessions(app);
   registerProfiles(app);
+  registerSocial(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

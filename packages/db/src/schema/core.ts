@@ -201,6 +201,44 @@ export const profileLink = sqliteTable(
   ],
 );
 
+/** One profile following another. Follows are platform-wide; each brand shows those present on it. */
+export const follow = sqliteTable(
+  "follow",
+  {
+    followerId: text("follower_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    followeeId: text("followee_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.followerId, t.followeeId] }),
+    index("follow_followee").on(t.followeeId, t.createdAt),
+    check("follow_not_self", sql`${t.followerId} <> ${t.followeeId}`),
+  ],
+);
+
+/** One profile blocking another: the blocked one sees nothing of the blocker and cannot follow, message or buy. */
+export const block = sqliteTable(
+  "block",
+  {
+    blockerId: text("blocker_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    blockedId: text("blocked_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.blockerId, t.blockedId] }),
+    index("block_blocked").on(t.blockedId),
+    check("block_not_self", sql`${t.blockerId} <> ${t.blockedId}`),
+  ],
+);
+
 export const content = sqliteTable(
   "content",
   {

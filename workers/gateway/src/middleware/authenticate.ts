@@ -1,7 +1,7 @@
-import { type TokenFailure, verifyAccessToken } from "@fun/auth";
+import { type AccessTokenClaims, type TokenFailure, verifyAccessToken } from "@fun/auth";
 import { ApiError } from "@fun/http";
 import { hasPermission, loadPrincipal } from "@fun/policy";
-import type { MiddlewareHandler } from "hono";
+import type { Context, MiddlewareHandler } from "hono";
 import type { GatewayEnv } from "../context";
 import { jwksForToken } from "../features/identity/issuer-keys";
 
@@ -49,6 +49,21 @@ export const requireAccount: MiddlewareHandler<GatewayEnv> = async (c, next) => 
   c.set("auth", { claims: result.value });
   await next();
 };
+
+/**
+ * For public routes that answer a signed-in caller differently (blocks, entitlements): a request
+ * without an Authorization header goes on anonymously, one with a token must carry a valid one.
+ * Read the result with `callerOf(c)`.
+ */
+export const identifyAccount: MiddlewareHandler<GatewayEnv> = async (c, next) => {
+  if (c.req.header("authorization") === undefined) return next();
+  return requireAccount(c, next);
+};
+
+/** The verified caller of a route behind `identifyAccount`, or undefined when anonymous. */
+export function callerOf(c: Context<GatewayEnv>): AccessTokenClaims | undefined {
+  return (c.get("auth") as GatewayEnv["Variables"]["auth"] | undefined)?.claims;
+}
 
 /**
  * Requires an access token (as `requireAccount`) whose account holds `permission` on this brand:

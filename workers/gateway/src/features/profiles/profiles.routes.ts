@@ -4,7 +4,7 @@ import { authorize, loadPrincipal } from "@fun/policy";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
-import { requireAccount } from "../../middleware/authenticate";
+import { callerOf, identifyAccount, requireAccount } from "../../middleware/authenticate";
 import { hostIndex } from "../tenants/tenant-directory";
 import {
   addLink,
@@ -15,6 +15,7 @@ import {
   setPresence,
   updateLink,
 } from "./profiles.repo";
+import { blockedBetween, profileOfAccount } from "./social.repo";
 
 const ProfileSchema = z
   .object({
@@ -53,6 +54,10 @@ const routes = {
     path: "/v1/profiles/{handle}",
     tags: ["Profiles"],
     summary: "A profile by handle, as this brand shows it (404 where its presence is hidden)",
+    description:
+      "Public. With an access token, a profile that blocked the caller (or that the caller blocked) is a 404 too.",
+    security: [{}, { bearerAuth: [] as string[] }],
+    middleware: identifyAccount,
     request: { params: z.object({ handle: z.string().min(3).max(30) }) },
     responses: {
       200: { description: "The profile.", content: { "application/json": { schema: ProfileSchema } } },
@@ -101,6 +106,8 @@ const routes = {
     path: "/v1/profiles/{id}/links",
     tags: ["Profiles"],
     summary: "A profile's link-in-bio entries, where it is visible",
+    security: [{}, { bearerAuth: [] as string[] }],
+    middleware: identifyAccount,
     request: { params: params.profile },
     responses: {
       200: {
@@ -204,12 +211,23 @@ async function presence(
   return c.json({ profileId: id, tenantId, visible }, 200);
 }
 
+/** A profile this brand shows to this caller: present and visible here, and no block between them. */
+async function shownProfile(c: Context<GatewayEnv>, where: { handle: string } | { id: string }) {
+  const db = c.get("services").db;
+  const caller = callerOf(c);
+  const [found, callerProfile] = await Promise.all([
+    findVisibleProfile(db, tenantOf(c).id, where),
+    caller ? profileOfAccount(db, caller.subject) : undefined,
+  ]);
+  if (!found || (callerProfile && (await blockedBetween(db, callerProfile, found.id)))) {
+    throw new ApiError("not_found", "No such profile on this brand.");
+  }
+  return found;
+}
+
 export function registerProfiles(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(routes.get, async (c) => {
-    const found = await findVisibleProfile(c.get("services").db, tenantOf(c).id, {
-      handle: c.req.valid("param").handle,
-    });
-    if (!found) throw new ApiError("not_found", "No such profile on this brand.");
+    const found = await shownProfile(c, { handle: c.req.valid("param").handle });
     const { accountId: _, ...shown } = found;
     return c.json(shown, 200);
   });
@@ -220,8 +238,7 @@ export function registerProfiles(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(routes.links, async (c) => {
     const db = c.get("services").db;
     const { id } = c.req.valid("param");
-    if (!(await findVisibleProfile(db, tenantOf(c).id, { id })))
-      throw new ApiError("not_found", "No such profile on this brand.");
+    await shownProfile(c, { id });
     return c.json({ links: await listLinks(db, id) }, 200);
   });
 

@@ -1,0 +1,66 @@
+import { block, type CoreDb, follow, profile } from "@fun/db";
+import { and, asc, eq, or } from "drizzle-orm";
+
+/** The caller's own profile (its first one): who follows and blocks on the caller's behalf. */
+export async function profileOfAccount(db: CoreDb, accountId: string): Promise<string | undefined> {
+  const row = await db
+    .select({ id: profile.id })
+    .from(profile)
+    .where(eq(profile.accountId, accountId))
+    .orderBy(asc(profile.createdAt))
+    .limit(1)
+    .get();
+  return row?.id;
+}
+
+/** Whether either profile blocks the other: then neither sees, follows or reaches the other. */
+export async function blockedBetween(db: CoreDb, a: string, b: string): Promise<boolean> {
+  const row = await db
+    .select({ blockerId: block.blockerId })
+    .from(block)
+    .where(
+      or(
+        and(eq(block.blockerId, a), eq(block.blockedId, b)),
+        and(eq(block.blockerId, b), eq(block.blockedId, a)),
+      ),
+    )
+    .limit(1)
+    .get();
+  return row !== undefined;
+}
+
+export async function addFollow(db: CoreDb, followerId: string, followeeId: string): Promise<void> {
+  await db.insert(follow).values({ followerId, followeeId, createdAt: Date.now() }).onConflictDoNothing();
+}
+
+export async function removeFollow(db: CoreDb, followerId: string, followeeId: string): Promise<void> {
+  await db.delete(follow).where(and(eq(follow.followerId, followerId), eq(follow.followeeId, followeeId)));
+}
+
+/** Blocks `blockedId` and ends any follow between the two, in one batch. */
+export async function addBlock(db: CoreDb, blockerId: string, blockedId: string): Promise<void> {
+  await db.batch([
+    db.insert(block).values({ blockerId, blockedId, createdAt: Date.now() }).onConflictDoNothing(),
+    db
+      .delete(follow)
+      .where(
+        or(
+          and(eq(follow.followerId, blockerId), eq(follow.followeeId, blockedId)),
+          and(eq(follow.followerId, blockedId), eq(follow.followeeId, blockerId)),
+        ),
+      ),
+  ]);
+}
+
+export async function removeBlock(db: CoreDb, blockerId: string, blockedId: string): Promise<void> {
+  await db.delete(block).where(and(eq(block.blockerId, blockerId), eq(block.blockedId, blockedId)));
+}
+
+export async function isFollowing(db: CoreDb, followerId: string, followeeId: string): Promise<boolean> {
+  const row = await db
+    .select({ followerId: follow.followerId })
+    .from(follow)
+    .where(and(eq(follow.followerId, followerId), eq(follow.followeeId, followeeId)))
+    .get();
+  return row !== undefined;
+}
