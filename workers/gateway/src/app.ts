@@ -2,6 +2,7 @@ import { createApi } from "@fun/http";
 import type { GatewayEnv } from "./context";
 import { registerAccounts } from "./features/accounts";
 import { registerBrandAuth } from "./features/brand-auth/brandAuth.routes";
+import { registerContent } from "./features/content/content.routes";
 import { registerDocs } from "./features/docs/docs.routes";
 import { registerListEventSchemas } from "./features/events/listEventSchemas.route";
 import { registerValidateEvent } from "./features/events/validateEvent.route";
@@ -56,6 +57,7 @@ export function createGatewayApp(
   registerSessions(app);
   registerProfiles(app);
   registerSocial(app);
+  registerContent(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;
