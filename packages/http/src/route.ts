@@ -1,4 +1,7 @@
-import { createRoute, type RouteConfig } from "@hono/zod-openapi";
+import { createRoute, type OpenAPIHono, type RouteConfig, z } from "@hono/zod-openapi";
+import type { Context, MiddlewareHandler } from "hono";
+import { ApiError } from "./api-error";
+import { type ApiEnv, fieldErrors, validationFailed } from "./app";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "./problem";
 
 function problem(description: string) {
@@ -36,4 +39,54 @@ export function defineRoute<const R extends RouteConfig>(config: R) {
     500: problem("Unexpected error; the body carries the request id."),
   };
   return createRoute({ ...config, responses: { ...standard, ...config.responses } });
+}
+
+/**
+ * An AIP-136 custom method such as `POST /v1/content/{id}:publish`. Hono matches a path segment
+ * whole, so the route is served as one parameter whose pattern ends in `:verb`, documented as
+ * `{id}:verb`, with its JSON body validated here the way zod-openapi validates other routes.
+ */
+export function registerCustomMethod<E extends ApiEnv, B extends z.ZodType>(
+  app: OpenAPIHono<E>,
+  spec: {
+    collection: string;
+    /** A regular expression for the id, without braces (Hono puts the pattern in braces). */
+    idPattern: string;
+    verb: string;
+    body: B;
+    middleware: MiddlewareHandler<E>[];
+    route: Omit<RouteConfig, "method" | "path" | "request" | "middleware">;
+    handler: (c: Context<E>, id: string, body: z.infer<B>) => Promise<Response>;
+  },
+): void {
+  app.openAPIRegistry.registerPath(
+    defineRoute({
+      ...spec.route,
+      method: "post",
+      path: `${spec.collection}/{id}:${spec.verb}`,
+      request: {
+        params: z.object({ id: z.string().regex(new RegExp(`^${spec.idPattern}$`)) }),
+        body: { required: true, content: { "application/json": { schema: spec.body } } },
+      },
+    }),
+  );
+  const path = `${spec.collection}/:id{${spec.idPattern}:${spec.verb}}`;
+  const handle: MiddlewareHandler<E> = async (c) => {
+    const id = (c.req.param("id") ?? "").slice(0, -(spec.verb.length + 1));
+    const type = c.req.header("content-type")?.split(";")[0]?.trim().toLowerCase();
+    if (type !== "application/json") {
+      throw new ApiError("unsupported_media_type", "Send the request body as application/json.");
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(new TextDecoder().decode(await c.req.arrayBuffer()));
+    } catch {
+      throw new ApiError("malformed_json", "The request body is not valid JSON.");
+    }
+    const parsed = spec.body.safeParse(json);
+    if (!parsed.success) throw validationFailed("request body", fieldErrors(parsed.error, "json"));
+    return spec.handler(c, id, parsed.data);
+  };
+  for (const middleware of spec.middleware) app.use(path, middleware);
+  app.post(path, handle);
 }

@@ -52,6 +52,12 @@ export class HostIndex {
     return this.#hosts.get(normaliseHost(host));
   }
 
+  /** A brand by its slug (`pupfanz`), as API bodies name brands. */
+  tenantBySlug(slug: string): Tenant | undefined {
+    for (const tenant of this.#tenants.values()) if (tenant.slug === slug) return tenant;
+    return undefined;
+  }
+
   /** A brand by its id (e.g. the brand of an OAuth client, to theme the auth host's pages). */
   tenant(id: string): Tenant | undefined {
     return this.#tenants.get(id);

@@ -3,6 +3,7 @@ import type { GatewayEnv } from "./context";
 import { registerAccounts } from "./features/accounts";
 import { registerBrandAuth } from "./features/brand-auth/brandAuth.routes";
 import { registerContent } from "./features/content/content.routes";
+import { registerPublishing } from "./features/content/publishing.routes";
 import { registerDocs } from "./features/docs/docs.routes";
 import { registerListEventSchemas } from "./features/events/listEventSchemas.route";
 import { registerValidateEvent } from "./features/events/validateEvent.route";
@@ -58,6 +59,7 @@ export function createGatewayApp(
   registerProfiles(app);
   registerSocial(app);
   registerContent(app);
+  registerPublishing(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

@@ -1,6 +1,10 @@
+import { createCoreDb } from "@fun/db";
 import { drainOutbox, pruneOutbox } from "@fun/events";
 import { createGatewayApp } from "./app";
+import { findContent } from "./features/content/content.repo";
+import { publishDue } from "./features/content/publishing";
 import { consumeEvents, storeDeadLetters } from "./features/events/events.consumer";
+import { hostIndex } from "./features/tenants/tenant-directory";
 
 export { KeyRing } from "../../../durable-objects/key-ring/key-ring";
 export { LoginThrottle } from "../../../durable-objects/login-throttle/login-throttle";
@@ -21,8 +25,18 @@ export default {
 
   async scheduled(_controller, env, ctx) {
     // The safety net of the outbox: anything whose send after its request failed goes out here.
+    // Scheduled posts whose time has come go live (each writes its event to the outbox first).
+    const db = createCoreDb(env.DB);
+    const index = await hostIndex(env);
+    const goneLive = await publishDue(
+      db,
+      async (contentId) => (await findContent(db, contentId))?.row,
+      (tenantId) => index.tenant(tenantId)?.slug ?? tenantId,
+    );
     const relayed = await drainOutbox(env.DB, env.EVENTS);
     ctx.waitUntil(pruneOutbox(env.DB, OUTBOX_RETENTION_MS));
-    console.log(JSON.stringify({ level: "info", service: "gateway", message: "outbox sweep", ...relayed }));
+    console.log(
+      JSON.stringify({ level: "info", service: "gateway", message: "outbox sweep", goneLive, ...relayed }),
+    );
   },
 } satisfies ExportedHandler<Env>;
