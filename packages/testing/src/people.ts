@@ -9,6 +9,7 @@ let passwordHash: Promise<string> | undefined;
 
 export interface TestPerson {
   id: string;
+  profileId: string;
   email: string;
   handle: string;
   name: string;
@@ -17,13 +18,16 @@ export interface TestPerson {
 /**
  * A new active account with a fan profile, in the worker's real D1. Sign-ins are limited per email
  * and per IP, so a test that signs in gets someone of its own rather than a shared demo account.
+ * `present: true` also shows the profile on every brand, as a finished sign-up would.
  */
-export async function newPerson(label = "person"): Promise<TestPerson> {
+export async function newPerson(options: { label?: string; present?: boolean } = {}): Promise<TestPerson> {
+  const label = options.label ?? "person";
   const n = ++people;
   const tag = `${label.replace(/[^a-z]/g, "").slice(0, 8) || "person"}${n}`;
   const id = `${String(n).padStart(20, "0")}PERSON`;
   const person = {
     id: `acc_${id}`,
+    profileId: `prf_${id}`,
     email: `${tag}-${crypto.randomUUID().slice(0, 8)}@fun.localhost`,
     handle: `${tag}_${crypto.randomUUID().slice(0, 6)}`,
     name: `Person ${n}`,
@@ -41,7 +45,19 @@ export async function newPerson(label = "person"): Promise<TestPerson> {
       .prepare(
         "INSERT INTO profile (id, account_id, handle, display_name, type, created_at, updated_at) VALUES (?, ?, ?, ?, 'fan', ?, ?)",
       )
-      .bind(`prf_${id}`, person.id, person.handle, person.name, now, now),
+      .bind(person.profileId, person.id, person.handle, person.name, now, now),
   ]);
+  if (options.present) {
+    const { results } = await db.prepare("SELECT id FROM tenant ORDER BY id").all<{ id: string }>();
+    await db.batch(
+      results.map((tenant, index) =>
+        db
+          .prepare(
+            "INSERT INTO profile_tenant (id, profile_id, tenant_id, is_visible, created_at) VALUES (?, ?, ?, 1, ?)",
+          )
+          .bind(`prt_${String(n).padStart(19, "0")}${index}PERSON`, person.profileId, tenant.id, now),
+      ),
+    );
+  }
   return person;
 }

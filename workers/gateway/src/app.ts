@@ -5,6 +5,7 @@ import { registerBrandAuth } from "./features/brand-auth/brandAuth.routes";
 import { registerContent } from "./features/content/content.routes";
 import { registerPublishing } from "./features/content/publishing.routes";
 import { registerDocs } from "./features/docs/docs.routes";
+import { registerGetFeed } from "./features/feed/getFeed.route";
 import { registerListEventSchemas } from "./features/events/listEventSchemas.route";
 import { registerValidateEvent } from "./features/events/validateEvent.route";
 import { registerGetHealth } from "./features/health/getHealth.route";
@@ -60,6 +61,7 @@ export function createGatewayApp(
   registerSocial(app);
   registerContent(app);
   registerPublishing(app);
+  registerGetFeed(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

@@ -6,22 +6,12 @@ import { describe, expect, it } from "vitest";
 const creator = SEED.profiles.creator;
 
 async function personWithToken(brand: keyof typeof SEED.tenants = "girlfanz") {
-  const person = await newPerson();
-  const profileId = `prf_${person.id.slice(4)}`;
-  // newPerson makes a profile present nowhere; put it on every brand like a new sign-up.
-  for (const tenant of Object.values(SEED.tenants)) {
-    await env.DB.prepare(
-      "INSERT INTO profile_tenant (id, profile_id, tenant_id, is_visible, created_at) VALUES (?, ?, ?, 1, ?)",
-    )
-      .bind(
-        `prt_${crypto.randomUUID().replaceAll("-", "").slice(0, 26).toUpperCase()}`,
-        profileId,
-        tenant.id,
-        Date.now(),
-      )
-      .run();
-  }
-  return { person, profileId, auth: bearer(await accessToken({ accountId: person.id, brand })) };
+  const person = await newPerson({ present: true });
+  return {
+    person,
+    profileId: person.profileId,
+    auth: bearer(await accessToken({ accountId: person.id, brand })),
+  };
 }
 
 const call = (method: string, path: string, headers: Record<string, string> = {}, brand = "girlfanz") =>
