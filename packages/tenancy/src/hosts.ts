@@ -52,6 +52,11 @@ export class HostIndex {
     return this.#hosts.get(normaliseHost(host));
   }
 
+  /** Every brand. */
+  tenants(): Tenant[] {
+    return [...this.#tenants.values()];
+  }
+
   /** A brand by its slug (`pupfanz`), as API bodies name brands. */
   tenantBySlug(slug: string): Tenant | undefined {
     for (const tenant of this.#tenants.values()) if (tenant.slug === slug) return tenant;

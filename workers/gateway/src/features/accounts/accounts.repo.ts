@@ -1,5 +1,6 @@
 import { newId } from "@fun/core";
-import { account, accountToken, type CoreDb, devMail, profile } from "@fun/db";
+import { account, accountToken, type CoreDb, devMail, profile, profileTenant } from "@fun/db";
+import { createEvent, outboxInsert } from "@fun/events";
 import { and, desc, eq, gt, inArray, isNull } from "drizzle-orm";
 import type { AccountTokenPurpose } from "./account-token";
 
@@ -35,9 +36,33 @@ export interface NewPendingAccount {
  * Creates a pending account, its fan profile and its email-verification token in one batch: all of
  * them or none. Throws on a unique violation (the email or the handle already taken).
  */
-export async function createPendingAccount(db: CoreDb, input: NewPendingAccount): Promise<string> {
+/**
+ * Creates the account, its profile (shown on every brand: one person across the three), the
+ * verification token and the `fun.profile.created` event, in one batch. The cron sweep relays the
+ * event, since sign-up finishes after its response.
+ */
+export async function createPendingAccount(
+  db: CoreDb,
+  input: NewPendingAccount,
+  tenants: { id: string; slug: string }[],
+): Promise<string> {
   const accountId = newId("account");
+  const profileId = newId("profile");
   const { now } = input;
+  const presence = tenants.map((tenant) =>
+    db.insert(profileTenant).values({
+      id: newId("profileTenant"),
+      profileId,
+      tenantId: tenant.id,
+      isVisible: true,
+      createdAt: now,
+    }),
+  );
+  const created = createEvent(
+    "fun.profile.created",
+    { profileId, accountId, tenantIds: tenants.map((tenant) => tenant.slug) },
+    { subject: profileId },
+  );
   await db.batch([
     db.insert(account).values({
       id: accountId,
@@ -48,7 +73,7 @@ export async function createPendingAccount(db: CoreDb, input: NewPendingAccount)
       updatedAt: now,
     }),
     db.insert(profile).values({
-      id: newId("profile"),
+      id: profileId,
       accountId,
       handle: input.handle,
       displayName: input.displayName,
@@ -63,6 +88,8 @@ export async function createPendingAccount(db: CoreDb, input: NewPendingAccount)
       createdAt: now,
       expiresAt: input.tokenExpiresAt,
     }),
+    ...presence,
+    outboxInsert(db, created),
   ]);
   return accountId;
 }

@@ -2,6 +2,7 @@ import { err, ok, type Result } from "@fun/core";
 import { hashPassword } from "@fun/core/password";
 import type { CoreDb } from "@fun/db";
 import { sessionStoreFor } from "../oauth/token.service";
+import { hostIndex } from "../tenants/tenant-directory";
 import { ACCOUNT_TOKEN_TTL_MS, hashAccountToken, newAccountToken } from "./account-token";
 import {
   consumeEmailVerification,
@@ -56,15 +57,19 @@ export async function registerOrNotify(
     }
     const { token, hash } = await newAccountToken();
     try {
-      await createPendingAccount(db, {
-        email: input.email,
-        passwordHash: input.passwordHash,
-        handle: handleFromEmail(input.email),
-        displayName: displayNameFromEmail(input.email),
-        tokenHash: hash,
-        tokenExpiresAt: now + ACCOUNT_TOKEN_TTL_MS.verify_email,
-        now,
-      });
+      await createPendingAccount(
+        db,
+        {
+          email: input.email,
+          passwordHash: input.passwordHash,
+          handle: handleFromEmail(input.email),
+          displayName: displayNameFromEmail(input.email),
+          tokenHash: hash,
+          tokenExpiresAt: now + ACCOUNT_TOKEN_TTL_MS.verify_email,
+          now,
+        },
+        (await hostIndex(env)).tenants(),
+      );
     } catch (error) {
       // The email registered meanwhile (checked again above), or the random handle taken: retry.
       if (attempt >= HANDLE_ATTEMPTS) throw error;

@@ -58,6 +58,24 @@ describe("sign-up on the auth host", () => {
       .first<{ handle: string; display_name: string; type: string }>();
     expect(profile).toMatchObject({ type: "fan", display_name: normalised.split("@")[0] });
     expect(profile?.handle).toMatch(/^new_fan_\d+\d{6}$/);
+    // One person across the three brands, announced once.
+    const presence = await env.DB.prepare(
+      "SELECT count(*) AS brands FROM profile_tenant pt JOIN profile p ON p.id = pt.profile_id WHERE p.account_id = ? AND pt.is_visible = 1",
+    )
+      .bind(created?.id)
+      .first<{ brands: number }>();
+    expect(presence?.brands).toBe(3);
+    const event = await env.DB.prepare(
+      "SELECT payload FROM outbox WHERE type = 'fun.profile.created' AND json_extract(payload, '$.data.accountId') = ?",
+    )
+      .bind(created?.id)
+      .all<{ payload: string }>();
+    expect(event.results).toHaveLength(1);
+    expect(JSON.parse(event.results[0]?.payload ?? "{}").data.tenantIds.sort()).toEqual([
+      "daddyfanz",
+      "girlfanz",
+      "pupfanz",
+    ]);
     expect(await signIn(email)).toEqual({ ok: false, reason: "invalid_credentials" });
 
     const link = linkIn(mail, `${ISSUER}/verify-email?token=`);
