@@ -23,6 +23,7 @@ import {
   startStack,
   waitForHttp,
 } from "../scripts/stack";
+import { benchRefresh, benchVerify, signIn, startAuthProbe } from "./auth";
 import { scenarios as allScenarios } from "./scenarios";
 import type { BenchRequest, Scenario } from "./scenarios/types";
 
@@ -267,9 +268,12 @@ async function checkBareAnswers(
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
   const scenarios = wanted.length ? allScenarios.filter((s) => wanted.includes(s.name)) : allScenarios;
-  if (scenarios.length === 0) {
+  const authBenches = ["auth.verify", "auth.refresh"].filter(
+    (name) => !wanted.length || wanted.includes(name),
+  );
+  if (scenarios.length === 0 && authBenches.length === 0) {
     log(
-      `[bench] no scenario matches ${wanted.join(", ")}; known: ${allScenarios.map((s) => s.name).join(", ")}`,
+      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh"].join(", ")}`,
     );
     return 2;
   }
@@ -278,6 +282,7 @@ async function main(): Promise<number> {
   let stack: Stack | undefined;
   let bare: (DevServer & { port: number; logFile: string }) | undefined;
   let bareWithLog: (DevServer & { port: number; logFile: string }) | undefined;
+  let authProbe: DevServer | undefined;
   try {
     const port = await freePort();
     log(`[bench] starting the stack on 127.0.0.1:${port} (state in ${workDir})`);
@@ -309,15 +314,19 @@ async function main(): Promise<number> {
       prepared.push({ scenario, request });
     }
 
-    bare = await startBare(routes, join(workDir, "bare"), join(workDir, "bare.log"), false);
-    bareWithLog = await startBare(routes, join(workDir, "bare-log"), join(workDir, "bare-log.log"), true);
-    for (const server of [bare, bareWithLog]) {
-      await checkBareAnswers(server, prepared, routes);
-    }
-    log(`[bench] bare baselines ready on 127.0.0.1:${bare.port} and :${bareWithLog.port} (with a log line)`);
-
     let allPass = true;
+    if (prepared.length) {
+      bare = await startBare(routes, join(workDir, "bare"), join(workDir, "bare.log"), false);
+      bareWithLog = await startBare(routes, join(workDir, "bare-log"), join(workDir, "bare-log.log"), true);
+      for (const server of [bare, bareWithLog]) {
+        await checkBareAnswers(server, prepared, routes);
+      }
+      log(
+        `[bench] bare baselines ready on 127.0.0.1:${bare.port} and :${bareWithLog.port} (with a log line)`,
+      );
+    }
     for (const { scenario, request } of prepared) {
+      if (!bare || !bareWithLog) break;
       const result = await measure(scenario, request, stack, bare.port, bareWithLog.port);
       allPass &&= result.pass;
       process.stdout.write(`${JSON.stringify(result)}\n`);
@@ -329,9 +338,43 @@ async function main(): Promise<number> {
           `${result.failures ? `; ${result.failures.join("; ")}` : ""}\n`,
       );
     }
+
+    if (authBenches.length) {
+      await Promise.allSettled([bare?.stop(), bareWithLog?.stop()]);
+      log(
+        "[bench] starting the auth probe (the gateway app plus two routes that differ only in requireAccount)",
+      );
+      const probe = await startAuthProbe(join(workDir, "stack"), join(workDir, "auth.log"));
+      authProbe = probe;
+      const tokens = await signIn(probe.port);
+      const settings = {
+        warmupS: WARMUP_S,
+        durationS: DURATION_S,
+        rounds: ROUNDS,
+        connections: CONNECTIONS,
+        log,
+      };
+      if (authBenches.includes("auth.verify")) {
+        const result = await benchVerify(probe.port, tokens.accessToken, settings);
+        allPass &&= result.pass;
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        process.stdout.write(
+          `${result.pass ? "PASS" : "FAIL"} auth.verify: with auth ${result.withAuth.rps} req/s (p50 ${result.withAuth.p50} ms, p99 ${result.withAuth.p99} ms) ` +
+            `vs without ${result.withoutAuth.rps} req/s (p50 ${result.withoutAuth.p50} ms, p99 ${result.withoutAuth.p99} ms): ratio ${result.ratio} (target ≥ ${result.target})\n`,
+        );
+      }
+      if (authBenches.includes("auth.refresh")) {
+        const result = await benchRefresh(probe.port, tokens.accessToken, settings);
+        allPass &&= result.pass;
+        process.stdout.write(`${JSON.stringify(result)}\n`);
+        process.stdout.write(
+          `${result.pass ? "PASS" : "FAIL"} auth.refresh: ${result.rps} refresh grants/s (p50 ${result.p50} ms, p99 ${result.p99} ms), ${result.non2xx} non-2xx, ${result.errors} errors\n`,
+        );
+      }
+    }
     return allPass ? 0 : 1;
   } finally {
-    await Promise.allSettled([stack?.stop(), bare?.stop(), bareWithLog?.stop()]);
+    await Promise.allSettled([stack?.stop(), bare?.stop(), bareWithLog?.stop(), authProbe?.stop()]);
     await rm(workDir, { recursive: true, force: true });
   }
 }
