@@ -19,6 +19,7 @@ import { registerLogout } from "./features/oauth/logout.route";
 import { registerRevocation } from "./features/oauth/revocation.route";
 import { registerToken } from "./features/oauth/token.route";
 import { registerUserinfo } from "./features/oauth/userinfo.route";
+import { registerPasskeys } from "./features/passkeys/passkeys.routes";
 import { registerProfiles } from "./features/profiles/profiles.routes";
 import { registerSocial } from "./features/profiles/social.routes";
 import { registerSessions } from "./features/sessions/sessions.routes";
@@ -55,6 +56,7 @@ export function createGatewayApp(
   registerUserinfo(app);
   registerRevocation(app);
   registerLogout(app);
+  registerPasskeys(app);
   registerBrandAuth(app);
   registerSessions(app);
   registerProfiles(app);

@@ -3,6 +3,7 @@ import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
 import { checkPasswordSignIn } from "../accounts/password-sign-in";
+import { PASSKEY_SIGN_IN_SCRIPT, passkeySignInSection } from "../passkeys/passkey-sign-in";
 import { hostIndex } from "../tenants/tenant-directory";
 import { composeAccountSecret } from "./account-secret";
 import { authErrorPage, type PageTheme, themeFor } from "./auth-page";
@@ -156,6 +157,9 @@ async function loginPage(
   return loginPageResponse(c, {
     theme: await themeOf(c.env, authorization.client),
     request: authorization.request,
+    // Passkeys are a second way in; the form above them works without any script.
+    alternatives: [passkeySignInSection()],
+    script: PASSKEY_SIGN_IN_SCRIPT,
     ...extra,
   });
 }
