@@ -76,6 +76,21 @@ export interface VerifyOptions {
   clockToleranceSeconds?: number;
 }
 
+/**
+ * One jose key set per JWKS document: it keeps the imported public keys, so a verifier holding the
+ * same (per-isolate cached) document imports each key once rather than on every request.
+ */
+const keySets = new WeakMap<JSONWebKeySet, ReturnType<typeof createLocalJWKSet>>();
+
+function keySetFor(jwks: JSONWebKeySet) {
+  let keySet = keySets.get(jwks);
+  if (!keySet) {
+    keySet = createLocalJWKSet(jwks);
+    keySets.set(jwks, keySet);
+  }
+  return keySet;
+}
+
 /** Pass as `tenant` to accept a token of any brand (the issuer's own endpoints: userinfo, exchange). */
 export const ANY_TENANT = "any";
 
@@ -128,7 +143,7 @@ export async function verifyAccessToken(
   if (typeof header.kid !== "string") return err("malformed");
 
   // Outside the try: a malformed key set is our configuration bug, not the token's fault.
-  const keySet = createLocalJWKSet(options.jwks);
+  const keySet = keySetFor(options.jwks);
   let payload: JWTPayload;
   try {
     ({ payload } = await jwtVerify(token, keySet, {
