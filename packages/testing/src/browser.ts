@@ -1,5 +1,5 @@
 import { toBase64Url } from "@fun/core";
-import { callWorker } from "./index";
+import { callWorker, type GatewayRequestInit } from "./index";
 
 /**
  * A browser for tests of the auth host's pages: it keeps cookies per host (as a browser would, by
@@ -8,7 +8,14 @@ import { callWorker } from "./index";
 export class TestBrowser {
   readonly #jar = new Map<string, Map<string, string>>();
 
-  constructor(readonly userAgent = "vitest-browser") {}
+  /**
+   * `send` delivers a request for `path` on `host`; by default the worker under test's own entry
+   * point. A test that runs the app with other vars passes its own.
+   */
+  constructor(
+    readonly userAgent = "vitest-browser",
+    private readonly send: (path: string, init: GatewayRequestInit) => Promise<Response> = callWorker,
+  ) {}
 
   /** Sends a request to `url` (its host picks the brand or auth host) with this browser's cookies. */
   async fetch(url: string, init: RequestInit = {}): Promise<Response> {
@@ -18,7 +25,7 @@ export class TestBrowser {
     if (cookies?.size)
       headers.set("cookie", [...cookies].map(([name, value]) => `${name}=${value}`).join("; "));
     if (!headers.has("user-agent")) headers.set("user-agent", this.userAgent);
-    const response = await callWorker(`${target.pathname}${target.search}`, {
+    const response = await this.send(`${target.pathname}${target.search}`, {
       ...init,
       headers,
       host: target.hostname,

@@ -24,6 +24,7 @@ import { registerProfiles } from "./features/profiles/profiles.routes";
 import { registerSocial } from "./features/profiles/social.routes";
 import { registerSessions } from "./features/sessions/sessions.routes";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
+import { registerUpstream } from "./features/upstream/upstream.routes";
 import { resolveHost } from "./middleware/resolve-host";
 
 /**
@@ -57,6 +58,7 @@ export function createGatewayApp(
   registerRevocation(app);
   registerLogout(app);
   registerPasskeys(app);
+  registerUpstream(app);
   registerBrandAuth(app);
   registerSessions(app);
   registerProfiles(app);

@@ -5,6 +5,7 @@ import type { GatewayEnv } from "../../context";
 import { checkPasswordSignIn } from "../accounts/password-sign-in";
 import { PASSKEY_SIGN_IN_SCRIPT, passkeySignInSection } from "../passkeys/passkey-sign-in";
 import { hostIndex } from "../tenants/tenant-directory";
+import { upstreamSignInLinks } from "../upstream/upstream.routes";
 import { composeAccountSecret } from "./account-secret";
 import { authErrorPage, type PageTheme, themeFor } from "./auth-page";
 import {
@@ -158,7 +159,7 @@ async function loginPage(
     theme: await themeOf(c.env, authorization.client),
     request: authorization.request,
     // Passkeys are a second way in; the form above them works without any script.
-    alternatives: [passkeySignInSection()],
+    alternatives: [passkeySignInSection(), ...upstreamSignInLinks(c.env, authorization.request)],
     script: PASSKEY_SIGN_IN_SCRIPT,
     ...extra,
   });

@@ -16,6 +16,8 @@ export const COOKIES = {
   brandSession: "fun_session",
   /** Brand host: binds a sign-in in flight to the browser that started it. */
   brandSignIn: "fun_oidc",
+  /** Auth host: binds a sign-in through an upstream provider to the browser that started it. */
+  upstreamSignIn: "fun_upstream",
 } as const;
 
 export type CookieName = (typeof COOKIES)[keyof typeof COOKIES];
