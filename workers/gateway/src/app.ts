@@ -20,6 +20,7 @@ import { registerRevocation } from "./features/oauth/revocation.route";
 import { registerToken } from "./features/oauth/token.route";
 import { registerUserinfo } from "./features/oauth/userinfo.route";
 import { registerPasskeys } from "./features/passkeys/passkeys.routes";
+import { registerPasskeysPage } from "./features/passkeys/passkeysPage.route";
 import { registerProfiles } from "./features/profiles/profiles.routes";
 import { registerSocial } from "./features/profiles/social.routes";
 import { registerSessions } from "./features/sessions/sessions.routes";
@@ -58,6 +59,7 @@ export function createGatewayApp(
   registerRevocation(app);
   registerLogout(app);
   registerPasskeys(app);
+  registerPasskeysPage(app);
   registerUpstream(app);
   registerBrandAuth(app);
   registerSessions(app);

@@ -67,7 +67,7 @@ ${page.script ? html`<script nonce="${nonce}">${raw(page.script)}</script>` : ""
 export async function authPageResponse(
   c: Context,
   page: AuthPage,
-  status: 200 | 400 | 403 | 404 | 429 = 200,
+  status: 200 | 400 | 401 | 403 | 404 | 429 = 200,
 ): Promise<Response> {
   const nonce = crypto.randomUUID().replaceAll("-", "");
   c.header("Cache-Control", "no-store");

@@ -160,6 +160,16 @@ describe("passkeys", () => {
     await expectProblem(again, 409, "conflict");
   });
 
+  it("lists the signed-in person's passkeys on a page with an add button, and asks others to sign in", async () => {
+    const { browser } = await withPasskey();
+    const page = await browser.fetch(`${ISSUER}/account/passkeys`);
+    expect(page.status).toBe(200);
+    const text = await page.text();
+    expect(text).toContain("Test key");
+    expect(text).toContain('id="add-passkey"');
+    expect((await new TestBrowser().fetch(`${ISSUER}/account/passkeys`)).status).toBe(401);
+  });
+
   it("shows a passkey button on the login page, its script under the page's CSP nonce", async () => {
     const response = await new TestBrowser().fetch((await authorizeUrl()).url);
     const page = await response.text();
