@@ -33,13 +33,40 @@ export interface NewPendingAccount {
 }
 
 /**
- * Creates a pending account, its fan profile and its email-verification token in one batch: all of
- * them or none. Throws on a unique violation (the email or the handle already taken).
+ * What every new profile comes with, for the batch that creates it: presence on every brand (one
+ * person across the three) and the `fun.profile.created` event.
  */
+export function newProfileStatements(
+  db: CoreDb,
+  profile: { profileId: string; accountId: string; tenants: { id: string; slug: string }[]; now: number },
+) {
+  const { profileId, accountId, tenants, now } = profile;
+  return [
+    ...tenants.map((tenant) =>
+      db.insert(profileTenant).values({
+        id: newId("profileTenant"),
+        profileId,
+        tenantId: tenant.id,
+        isVisible: true,
+        createdAt: now,
+      }),
+    ),
+    outboxInsert(
+      db,
+      createEvent(
+        "fun.profile.created",
+        { profileId, accountId, tenantIds: tenants.map((tenant) => tenant.slug) },
+        { subject: profileId },
+      ),
+    ),
+  ];
+}
+
 /**
- * Creates the account, its profile (shown on every brand: one person across the three), the
- * verification token and the `fun.profile.created` event, in one batch. The cron sweep relays the
- * event, since sign-up finishes after its response.
+ * Creates a pending account, its fan profile (with `newProfileStatements`) and its
+ * email-verification token in one batch: all of them or none. Throws on a unique violation (the
+ * email or the handle already taken). The cron sweep relays the event, since sign-up finishes
+ * after its response.
  */
 export async function createPendingAccount(
   db: CoreDb,
@@ -49,20 +76,6 @@ export async function createPendingAccount(
   const accountId = newId("account");
   const profileId = newId("profile");
   const { now } = input;
-  const presence = tenants.map((tenant) =>
-    db.insert(profileTenant).values({
-      id: newId("profileTenant"),
-      profileId,
-      tenantId: tenant.id,
-      isVisible: true,
-      createdAt: now,
-    }),
-  );
-  const created = createEvent(
-    "fun.profile.created",
-    { profileId, accountId, tenantIds: tenants.map((tenant) => tenant.slug) },
-    { subject: profileId },
-  );
   await db.batch([
     db.insert(account).values({
       id: accountId,
@@ -88,8 +101,7 @@ export async function createPendingAccount(
       createdAt: now,
       expiresAt: input.tokenExpiresAt,
     }),
-    ...presence,
-    outboxInsert(db, created),
+    ...newProfileStatements(db, { profileId, accountId, tenants, now }),
   ]);
   return accountId;
 }

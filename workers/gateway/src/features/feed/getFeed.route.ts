@@ -3,7 +3,7 @@ import { ApiError, defineRoute } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
-import { profileOfAccount } from "../profiles/social.repo";
+import { findOwnProfileId } from "../me/me.repo";
 import { hostIndex } from "../tenants/tenant-directory";
 import { entitledIds, type FeedCursor, latestFeedPage } from "./feed.repo";
 
@@ -93,7 +93,7 @@ export function registerGetFeed(app: OpenAPIHono<GatewayEnv>) {
     if (query.algo === "ranked")
       throw new ApiError("not_implemented", "The ranked feed is not built yet; use algo=latest.");
     const db = c.get("services").db;
-    const me = await profileOfAccount(db, c.get("auth").claims.subject);
+    const me = await findOwnProfileId(db, c.get("auth").claims.subject);
     if (!me) return c.json({ items: [], nextCursor: null }, 200);
     const now = Date.now();
     const rows = await latestFeedPage(db, {

@@ -9,19 +9,26 @@ export function passkeySignInSection() {
 }
 
 /**
+ * What both passkey scripts need: base64url to bytes and back, and a JSON post that throws the
+ * problem's detail. Each script starts with it.
+ */
+export const WEBAUTHN_SCRIPT_PRELUDE = `
+const b64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
+const bytes = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
+const post = (path, body) => fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
+  .then(async (r) => { const json = await r.json(); if (!r.ok) throw new Error(json.detail || "The passkey did not work."); return json; });
+`;
+
+/**
  * Runs under the page's CSP nonce: asks for options, lets the browser's authenticator sign the
  * challenge, sends the result with the form's authorization fields, and follows the answer.
  */
-export const PASSKEY_SIGN_IN_SCRIPT = `
+export const PASSKEY_SIGN_IN_SCRIPT = `${WEBAUTHN_SCRIPT_PRELUDE}
 (() => {
   const button = document.getElementById("passkey-sign-in");
   const error = document.getElementById("passkey-error");
   if (!window.PublicKeyCredential || !button) return;
   button.hidden = false;
-  const b64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
-  const bytes = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-  const post = (path, body) => fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-    .then(async (r) => { const json = await r.json(); if (!r.ok) throw new Error(json.detail || "The passkey did not work."); return json; });
   button.addEventListener("click", async () => {
     error.hidden = true;
     try {

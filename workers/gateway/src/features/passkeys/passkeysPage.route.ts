@@ -5,6 +5,7 @@ import type { GatewayEnv } from "../../context";
 import { authPageResponse, themeFor } from "../oauth/auth-page";
 import { htmlResponse } from "../oauth/html-route";
 import { currentIssuerSession } from "../oauth/issuer-session";
+import { WEBAUTHN_SCRIPT_PRELUDE } from "./passkey-sign-in";
 import { passkeysOf } from "./passkeys.repo";
 
 const route = defineRoute({
@@ -19,16 +20,12 @@ const route = defineRoute({
 });
 
 /** Creates a passkey with the browser's authenticator and stores it, then reloads the list. */
-const REGISTER_SCRIPT = `
+const REGISTER_SCRIPT = `${WEBAUTHN_SCRIPT_PRELUDE}
 (() => {
   const button = document.getElementById("add-passkey");
   const error = document.getElementById("passkey-error");
   if (!window.PublicKeyCredential || !button) return;
   button.hidden = false;
-  const b64 = (buffer) => btoa(String.fromCharCode(...new Uint8Array(buffer))).replace(/\\+/g, "-").replace(/\\//g, "_").replace(/=+$/, "");
-  const bytes = (text) => Uint8Array.from(atob(text.replace(/-/g, "+").replace(/_/g, "/")), (c) => c.charCodeAt(0));
-  const post = (path, body) => fetch(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) })
-    .then(async (r) => { const json = await r.json(); if (!r.ok) throw new Error(json.detail || "The passkey was not added."); return json; });
   button.addEventListener("click", async () => {
     error.hidden = true;
     try {

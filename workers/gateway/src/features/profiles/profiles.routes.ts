@@ -5,6 +5,7 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
 import { callerOf, identifyAccount, requireAccount } from "../../middleware/authenticate";
+import { findOwnProfileId } from "../me/me.repo";
 import { hostIndex } from "../tenants/tenant-directory";
 import {
   addLink,
@@ -15,7 +16,7 @@ import {
   setPresence,
   updateLink,
 } from "./profiles.repo";
-import { blockedBetween, profileOfAccount } from "./social.repo";
+import { blockedBetween } from "./social.repo";
 
 const ProfileSchema = z
   .object({
@@ -217,7 +218,7 @@ async function shownProfile(c: Context<GatewayEnv>, where: { handle: string } | 
   const caller = callerOf(c);
   const [found, callerProfile] = await Promise.all([
     findVisibleProfile(db, tenantOf(c).id, where),
-    caller ? profileOfAccount(db, caller.subject) : undefined,
+    caller ? findOwnProfileId(db, caller.subject) : undefined,
   ]);
   if (!found || (callerProfile && (await blockedBetween(db, callerProfile, found.id)))) {
     throw new ApiError("not_found", "No such profile on this brand.");

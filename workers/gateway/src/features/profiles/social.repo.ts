@@ -1,17 +1,5 @@
-import { block, type CoreDb, follow, profile } from "@fun/db";
-import { and, asc, eq, or } from "drizzle-orm";
-
-/** The caller's own profile (its first one): who follows and blocks on the caller's behalf. */
-export async function profileOfAccount(db: CoreDb, accountId: string): Promise<string | undefined> {
-  const row = await db
-    .select({ id: profile.id })
-    .from(profile)
-    .where(eq(profile.accountId, accountId))
-    .orderBy(asc(profile.createdAt))
-    .limit(1)
-    .get();
-  return row?.id;
-}
+import { block, type CoreDb, follow } from "@fun/db";
+import { and, eq, or } from "drizzle-orm";
 
 /** Whether either profile blocks the other: then neither sees, follows or reaches the other. */
 export async function blockedBetween(db: CoreDb, a: string, b: string): Promise<boolean> {
@@ -54,13 +42,4 @@ export async function addBlock(db: CoreDb, blockerId: string, blockedId: string)
 
 export async function removeBlock(db: CoreDb, blockerId: string, blockedId: string): Promise<void> {
   await db.delete(block).where(and(eq(block.blockerId, blockerId), eq(block.blockedId, blockedId)));
-}
-
-export async function isFollowing(db: CoreDb, followerId: string, followeeId: string): Promise<boolean> {
-  const row = await db
-    .select({ followerId: follow.followerId })
-    .from(follow)
-    .where(and(eq(follow.followerId, followerId), eq(follow.followeeId, followeeId)))
-    .get();
-  return row !== undefined;
 }

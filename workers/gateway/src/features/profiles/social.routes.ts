@@ -3,15 +3,9 @@ import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
+import { findOwnProfileId } from "../me/me.repo";
 import { findVisibleProfile } from "./profiles.repo";
-import {
-  addBlock,
-  addFollow,
-  blockedBetween,
-  profileOfAccount,
-  removeBlock,
-  removeFollow,
-} from "./social.repo";
+import { addBlock, addFollow, blockedBetween, removeBlock, removeFollow } from "./social.repo";
 
 const Target = z.object({ id: z.string().regex(/^prf_[0-9A-Z]{26}$/, "a profile id (prf_…)") });
 const FollowState = z.object({ profileId: z.string(), following: z.boolean() }).openapi("FollowState");
@@ -49,7 +43,7 @@ const routes = {
 /** The caller's profile and the target, which must be someone else. */
 async function parties(c: Context<GatewayEnv>, targetId: string) {
   const db = c.get("services").db;
-  const me = await profileOfAccount(db, c.get("auth").claims.subject);
+  const me = await findOwnProfileId(db, c.get("auth").claims.subject);
   if (!me) throw new ApiError("forbidden", "This account has no profile yet.");
   if (me === targetId) throw new ApiError("bad_request", "A profile cannot follow or block itself.");
   return { db, me };

@@ -1,7 +1,7 @@
 import { newId } from "@fun/core";
-import { account, accountIdentity, type CoreDb, profile, profileTenant } from "@fun/db";
-import { createEvent, outboxInsert } from "@fun/events";
+import { account, accountIdentity, type CoreDb, profile } from "@fun/db";
 import { and, eq } from "drizzle-orm";
+import { newProfileStatements } from "../accounts/accounts.repo";
 
 export type UpstreamAccount =
   | { kind: "linked"; accountId: string }
@@ -64,23 +64,7 @@ export async function accountForUpstream(
       metadata: { email: input.email ?? null, emailVerified: input.emailVerified },
       createdAt: now,
     }),
-    ...input.tenants.map((tenant) =>
-      db.insert(profileTenant).values({
-        id: newId("profileTenant"),
-        profileId,
-        tenantId: tenant.id,
-        isVisible: true,
-        createdAt: now,
-      }),
-    ),
-    outboxInsert(
-      db,
-      createEvent(
-        "fun.profile.created",
-        { profileId, accountId, tenantIds: input.tenants.map((tenant) => tenant.slug) },
-        { subject: profileId },
-      ),
-    ),
+    ...newProfileStatements(db, { profileId, accountId, tenants: input.tenants, now }),
   ]);
   return { kind: "created", accountId };
 }
