@@ -34,6 +34,22 @@ export function callWorker(path: string, init: GatewayRequestInit = {}): Promise
   return (exports as unknown as { default: Fetcher }).default.fetch(gatewayRequest(path, init));
 }
 
+/** A call to a brand's API as its apps make it: `headers` (e.g. a bearer) and an optional JSON body. */
+export function callBrand(
+  method: string,
+  path: string,
+  headers: Record<string, string> = {},
+  json?: unknown,
+  brand = "girlfanz",
+): Promise<Response> {
+  return callWorker(path, {
+    method,
+    host: `${brand}.localhost`,
+    headers,
+    ...(json === undefined ? {} : { json }),
+  });
+}
+
 /** Asserts a response is RFC 9457 problem+json with the given status and code, and returns its body. */
 export async function expectProblem(response: Response, status: number, code: string): Promise<Problem> {
   expect(response.status).toBe(status);

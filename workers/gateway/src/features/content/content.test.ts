@@ -1,6 +1,6 @@
 import { env } from "cloudflare:workers";
 import { SEED } from "@fun/db/seed";
-import { accessToken, bearer, callWorker, expectProblem } from "@fun/testing";
+import { accessToken, bearer, callBrand, expectProblem } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 
 type Post = { id: string; locked: boolean; title: string; publications?: unknown[]; visibility: string };
@@ -8,20 +8,7 @@ type Post = { id: string; locked: boolean; title: string; publications?: unknown
 const token = async (who: keyof typeof SEED.accounts, brand: keyof typeof SEED.tenants = "girlfanz") =>
   bearer(await accessToken({ accountId: SEED.accounts[who].id, brand }));
 
-function send(
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  json?: unknown,
-  brand = "girlfanz",
-) {
-  return callWorker(path, {
-    method,
-    host: `${brand}.localhost`,
-    headers: { ...headers, ...(json === undefined ? {} : { "content-type": "application/json" }) },
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-  });
-}
+const send = callBrand;
 
 async function create(body: Record<string, unknown>, brand: keyof typeof SEED.tenants = "girlfanz") {
   const response = await send("POST", "/v1/content", await token("creator", brand), body, brand);

@@ -1,7 +1,7 @@
 import { env } from "cloudflare:workers";
 import { createCoreDb } from "@fun/db";
 import { SEED } from "@fun/db/seed";
-import { accessToken, bearer, callWorker, expectProblem } from "@fun/testing";
+import { accessToken, bearer, callBrand, callWorker, expectProblem } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 import { findContent } from "./content.repo";
 import { publishDue } from "./publishing";
@@ -10,20 +10,7 @@ type Brand = keyof typeof SEED.tenants;
 const token = async (who: keyof typeof SEED.accounts, brand: Brand = "girlfanz") =>
   bearer(await accessToken({ accountId: SEED.accounts[who].id, brand }));
 
-function send(
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  json?: unknown,
-  brand: Brand = "girlfanz",
-) {
-  return callWorker(path, {
-    method,
-    host: `${brand}.localhost`,
-    headers: { ...headers, ...(json === undefined ? {} : { "content-type": "application/json" }) },
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-  });
-}
+const send = callBrand;
 
 async function newPost(visibility = "public") {
   const response = await send("POST", "/v1/content", await token("creator"), { title: "A post", visibility });

@@ -1,5 +1,5 @@
 import { SEED } from "@fun/db/seed";
-import { accessToken, bearer, callWorker, expectProblem, newPerson } from "@fun/testing";
+import { accessToken, bearer, callBrand, expectProblem, newPerson } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 
 type Brand = keyof typeof SEED.tenants;
@@ -8,17 +8,8 @@ type Page = { items: { id: string; locked: boolean }[]; nextCursor: string | nul
 const creatorToken = (brand: Brand = "girlfanz") =>
   accessToken({ accountId: SEED.accounts.creator.id, brand });
 
-function send(method: string, path: string, token?: string, json?: unknown, brand: Brand = "girlfanz") {
-  return callWorker(path, {
-    method,
-    host: `${brand}.localhost`,
-    headers: {
-      ...(token ? bearer(token) : {}),
-      ...(json === undefined ? {} : { "content-type": "application/json" }),
-    },
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-  });
-}
+const send = (method: string, path: string, token?: string, json?: unknown, brand: Brand = "girlfanz") =>
+  callBrand(method, path, token ? bearer(token) : {}, json, brand);
 
 /** A follower present on every brand, following the demo creator. */
 async function follower() {

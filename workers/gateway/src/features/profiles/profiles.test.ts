@@ -1,5 +1,5 @@
 import { SEED } from "@fun/db/seed";
-import { accessToken, bearer, callWorker, expectProblem } from "@fun/testing";
+import { accessToken, bearer, callBrand, expectProblem } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 
 const creator = SEED.profiles.creator;
@@ -8,20 +8,7 @@ const tenants = SEED.tenants;
 const as = async (who: "creator" | "fan", brand: keyof typeof tenants = "girlfanz") =>
   bearer(await accessToken({ accountId: SEED.accounts[who].id, brand }));
 
-function send(
-  method: string,
-  path: string,
-  headers: Record<string, string> = {},
-  json?: unknown,
-  brand = "girlfanz",
-) {
-  return callWorker(path, {
-    method,
-    host: `${brand}.localhost`,
-    headers: { ...headers, ...(json === undefined ? {} : { "content-type": "application/json" }) },
-    ...(json === undefined ? {} : { body: JSON.stringify(json) }),
-  });
-}
+const send = callBrand;
 
 describe("GET /v1/profiles/{handle}", () => {
   it("shows a profile present on this brand, handle matched without case, without its account", async () => {
