@@ -52,7 +52,10 @@ export function safeReturnTo(value: string | undefined): string {
   if (!value?.startsWith("/") || value.startsWith("//") || value.startsWith("/\\")) return "/";
   // Parsed against a placeholder origin: if the result left it, the path was not a plain path.
   const parsed = new URL(value, "http://brand.invalid");
-  return parsed.origin === "http://brand.invalid" ? `${parsed.pathname}${parsed.search}${parsed.hash}` : "/";
+  // Dot segments can still turn a path into a protocol-relative one (`/.//evil.example`).
+  const path = parsed.pathname;
+  if (parsed.origin !== "http://brand.invalid" || path.startsWith("//") || path.startsWith("/\\")) return "/";
+  return `${path}${parsed.search}${parsed.hash}`;
 }
 
 export interface StartedSignIn {

@@ -13,6 +13,7 @@ import {
 } from "@fun/testing";
 import { decodeJwt } from "jose";
 import { describe, expect, it } from "vitest";
+import { safeReturnTo } from "./brand-sign-in";
 
 type Tokens = { access_token: string; refresh_token?: string; id_token?: string; scope: string };
 
@@ -173,8 +174,31 @@ describe("signing in to a brand", () => {
     expect(browser.cookie("girlfanz.localhost", "fun_session")).toBeUndefined();
   });
 
+  it("keeps only plain paths on the brand as where to return", () => {
+    expect(safeReturnTo("/feed?tab=new#top")).toBe("/feed?tab=new#top");
+    expect(safeReturnTo("/a/../feed")).toBe("/feed");
+    for (const unsafe of [
+      "//evil.example",
+      "/.//evil.example",
+      "/a/..//evil.example",
+      "/\\evil.example",
+      "https://evil.example/",
+      "evil",
+      undefined,
+    ]) {
+      expect(safeReturnTo(unsafe), String(unsafe)).toBe("/");
+    }
+  });
+
   it("returns only to paths on the brand", async () => {
-    for (const returnTo of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "evil"]) {
+    for (const returnTo of [
+      "//evil.example/x",
+      "https://evil.example/",
+      "/\\evil.example",
+      "evil",
+      "/.//evil.example",
+      "/a/..//evil.example",
+    ]) {
       const browser = new TestBrowser();
       const { authorizationUrl } = await start(browser, "girlfanz", { returnTo, prompt: "none" });
       const callback = await throughIssuer(browser, authorizationUrl);
