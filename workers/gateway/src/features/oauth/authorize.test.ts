@@ -6,9 +6,9 @@ import { createLocalJWKSet, decodeJwt, jwtVerify } from "jose";
 import { describe, expect, it } from "vitest";
 import { loginThrottleFor } from "../accounts/password-sign-in";
 import { issuerKeyRing } from "../identity/issuer-keys";
+import { GIRLFANZ_CALLBACK, postToken, redeemCode } from "./oauth.testing";
 
 const ISSUER = "http://auth.localhost:8787";
-const GIRLFANZ_CALLBACK = "http://girlfanz.localhost:8787/v1/auth/oidc/callback";
 const PUPFANZ_CALLBACK = "http://pupfanz.localhost:8787/v1/auth/oidc/callback";
 const PASSWORD = "fun-local-demo";
 
@@ -58,31 +58,7 @@ function callbackParams(response: Response): URLSearchParams {
   return new URL(location).searchParams;
 }
 
-function postToken(fields: Record<string, string>) {
-  return callWorker("/token", {
-    method: "POST",
-    host: "auth.localhost",
-    headers: { "content-type": "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
-
 type Tokens = { access_token: string; refresh_token: string; id_token: string; scope: string };
-
-async function redeem(
-  code: string,
-  verifier: string,
-  redirectUri = GIRLFANZ_CALLBACK,
-  clientId = "girlfanz-web",
-) {
-  return postToken({
-    grant_type: "authorization_code",
-    client_id: clientId,
-    code,
-    redirect_uri: redirectUri,
-    code_verifier: verifier,
-  });
-}
 
 /** A full sign-in of a new person: the code and what it was asked with. */
 async function signedInCode(browser = new TestBrowser()) {
@@ -186,7 +162,7 @@ describe("the authorization code flow", () => {
     expect(answer.get("iss")).toBe(ISSUER);
     expect(browser.cookie("auth.localhost", "fun_sso")).toBeDefined();
 
-    const response = await redeem(code, pkce.verifier);
+    const response = await redeemCode(code, pkce.verifier);
     expect(response.status).toBe(200);
     const tokens = (await response.json()) as Tokens;
     const jwks = createLocalJWKSet(await issuerKeyRing(env).jwks());
@@ -217,8 +193,8 @@ describe("the authorization code flow", () => {
 
   it("accepts a code once; a replay is refused and revokes the refresh token it gave", async () => {
     const { pkce, code } = await signedInCode();
-    const first = (await (await redeem(code, pkce.verifier)).json()) as Tokens;
-    const replay = await redeem(code, pkce.verifier);
+    const first = (await (await redeemCode(code, pkce.verifier)).json()) as Tokens;
+    const replay = await redeemCode(code, pkce.verifier);
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: "invalid_grant" });
     const refresh = await postToken({
@@ -231,10 +207,11 @@ describe("the authorization code flow", () => {
 
   it("refuses a wrong code_verifier, another client, another redirect_uri", async () => {
     for (const attempt of [
-      (code: string) => redeem(code, "x".repeat(43)),
-      (code: string, verifier: string) => redeem(code, verifier, PUPFANZ_CALLBACK, "pupfanz-web"),
+      (code: string) => redeemCode(code, "x".repeat(43)),
       (code: string, verifier: string) =>
-        redeem(code, verifier, "https://girlfanz.com/v1/auth/oidc/callback"),
+        redeemCode(code, verifier, { redirectUri: PUPFANZ_CALLBACK, clientId: "pupfanz-web" }),
+      (code: string, verifier: string) =>
+        redeemCode(code, verifier, { redirectUri: "https://girlfanz.com/v1/auth/oidc/callback" }),
     ]) {
       const { pkce, code } = await signedInCode();
       const response = await attempt(code, pkce.verifier);
@@ -287,7 +264,10 @@ describe("the authorization code flow", () => {
     const code = callbackParams(silent).get("code");
     expect(code).toBeTruthy();
     const tokens = (await (
-      await redeem(code ?? "", hop.pkce.verifier, PUPFANZ_CALLBACK, "pupfanz-web")
+      await redeemCode(code ?? "", hop.pkce.verifier, {
+        redirectUri: PUPFANZ_CALLBACK,
+        clientId: "pupfanz-web",
+      })
     ).json()) as Tokens;
     expect(decodeJwt(tokens.access_token).tenant).toBe(SEED.tenants.pupfanz.id);
   });
@@ -308,7 +288,7 @@ describe("the authorization code flow", () => {
 describe("userinfo, revocation, introspection and logout", () => {
   async function tokensFor(browser = new TestBrowser()) {
     const { person, pkce, code, browser: b } = await signedInCode(browser);
-    return { person, browser: b, tokens: (await (await redeem(code, pkce.verifier)).json()) as Tokens };
+    return { person, browser: b, tokens: (await (await redeemCode(code, pkce.verifier)).json()) as Tokens };
   }
 
   it("userinfo answers the claims the scopes release, only with a valid token", async () => {
@@ -372,7 +352,7 @@ describe("userinfo, revocation, introspection and logout", () => {
     const { url, pkce } = await authorizeUrl();
     const staffCode =
       callbackParams(await signIn(staffBrowser, url, "staff@fun.localhost")).get("code") ?? "";
-    const internal = ((await (await redeem(staffCode, pkce.verifier)).json()) as Tokens).access_token;
+    const internal = ((await (await redeemCode(staffCode, pkce.verifier)).json()) as Tokens).access_token;
     const live = await introspect(tokens.access_token, internal);
     expect(live.status).toBe(200);
     expect(await live.json()).toMatchObject({
@@ -395,7 +375,7 @@ describe("userinfo, revocation, introspection and logout", () => {
     });
     const pupCode = callbackParams(await browser.fetch(hop.url)).get("code") ?? "";
     const pup = (await (
-      await redeem(pupCode, hop.pkce.verifier, PUPFANZ_CALLBACK, "pupfanz-web")
+      await redeemCode(pupCode, hop.pkce.verifier, { redirectUri: PUPFANZ_CALLBACK, clientId: "pupfanz-web" })
     ).json()) as Tokens;
 
     const evil = await browser.fetch(
@@ -459,7 +439,7 @@ describe("a disabled account", () => {
     const browser = new TestBrowser();
     const { url, pkce } = await authorizeUrl();
     const code = callbackParams(await signIn(browser, url, email)).get("code") ?? "";
-    const tokens = (await (await redeem(code, pkce.verifier)).json()) as Tokens;
+    const tokens = (await (await redeemCode(code, pkce.verifier)).json()) as Tokens;
     expect(tokens.refresh_token).toBeTruthy();
 
     await env.DB.prepare("UPDATE account SET status = 'disabled' WHERE id = ?").bind(id).run();

@@ -5,18 +5,10 @@ import { accessToken, BRAND_HOSTS, bearer, callWorker, expectProblem } from "@fu
 import { describe, expect, it } from "vitest";
 import { issuerKeyRing } from "../identity/issuer-keys";
 import { composeAccountSecret } from "./account-secret";
+import { postToken } from "./oauth.testing";
 import { sessionStoreFor, TOKEN_EXCHANGE_GRANT } from "./token.service";
 
 const creator = SEED.accounts.creator.id;
-
-function postToken(fields: Record<string, string>, init: { host?: string; contentType?: string } = {}) {
-  return callWorker("/token", {
-    method: "POST",
-    host: init.host ?? "auth.localhost",
-    headers: { "content-type": init.contentType ?? "application/x-www-form-urlencoded" },
-    body: new URLSearchParams(fields).toString(),
-  });
-}
 
 async function expectOAuthError(response: Response, status: number, error: string) {
   expect(response.status).toBe(status);

@@ -1,13 +1,16 @@
 import { newId } from "@fun/core";
-import { type CoreDb, passkey, webauthnChallenge } from "@fun/db";
+import { account, type CoreDb, passkey, webauthnChallenge } from "@fun/db";
 import { and, eq, gt, isNull } from "drizzle-orm";
+
+export type Ceremony = "registration" | "authentication";
 
 /** A challenge is good for one ceremony within this long. */
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 
+/** Keeps a fresh challenge for one ceremony (bound to the account when registering); answers its id. */
 export async function storeChallenge(
   db: CoreDb,
-  ceremony: "registration" | "authentication",
+  ceremony: Ceremony,
   challenge: string,
   accountId: string | null,
 ): Promise<string> {
@@ -24,11 +27,11 @@ export async function storeChallenge(
   return id;
 }
 
-/** Uses a challenge up, once: unexpired, unused, for this ceremony (and account, when registering). */
+/** Uses a challenge up atomically, once: unexpired, unused, for this ceremony (and account, when registering). */
 export async function consumeChallenge(
   db: CoreDb,
   id: string,
-  ceremony: "registration" | "authentication",
+  ceremony: Ceremony,
   accountId: string | null,
 ): Promise<string | undefined> {
   const now = Date.now();
@@ -48,6 +51,13 @@ export async function consumeChallenge(
   return row?.challenge;
 }
 
+/** The account's email, the name a passkey is saved under. */
+export async function accountEmail(db: CoreDb, accountId: string): Promise<string | undefined> {
+  const row = await db.select({ email: account.email }).from(account).where(eq(account.id, accountId)).get();
+  return row?.email;
+}
+
+/** The account's passkeys, oldest first. */
 export function passkeysOf(db: CoreDb, accountId: string) {
   return db
     .select({
@@ -59,7 +69,16 @@ export function passkeysOf(db: CoreDb, accountId: string) {
     })
     .from(passkey)
     .where(eq(passkey.accountId, accountId))
+    .orderBy(passkey.createdAt)
     .all();
+}
+
+export type NewPasskey = typeof passkey.$inferInsert;
+
+/** Stores a passkey; false when that credential is registered already (to anyone). */
+export async function insertPasskey(db: CoreDb, row: NewPasskey): Promise<boolean> {
+  const inserted = await db.insert(passkey).values(row).onConflictDoNothing().returning({ id: passkey.id });
+  return inserted.length === 1;
 }
 
 export function findPasskey(db: CoreDb, credentialId: string) {

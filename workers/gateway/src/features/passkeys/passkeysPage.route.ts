@@ -51,6 +51,12 @@ const REGISTER_SCRIPT = `${WEBAUTHN_SCRIPT_PRELUDE}
 })();
 `;
 
+const day = (at: number) => new Date(at).toISOString().slice(0, 10);
+
+/**
+ * GET /account/passkeys on the auth host. Signed out, it answers 401 with a page saying to sign in
+ * first (there is no pending authorization request to send a login page back to).
+ */
 export function registerPasskeysPage(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
     if (c.get("host").kind !== "auth") throw new ApiError("not_found", "Passkeys live on the auth host.");
@@ -71,7 +77,7 @@ export function registerPasskeysPage(app: OpenAPIHono<GatewayEnv>) {
     return authPageResponse(c, {
       theme,
       title: "Your passkeys",
-      body: html`<ul>${keys.map((key) => html`<li>${key.name ?? "Passkey"} · added ${new Date(key.createdAt).toISOString().slice(0, 10)}</li>`)}</ul>
+      body: html`<ul>${keys.map((key) => html`<li>${key.name ?? "Passkey"} · added ${day(key.createdAt)}${key.lastUsedAt ? ` · last used ${day(key.lastUsedAt)}` : ""}</li>`)}</ul>
 ${keys.length === 0 ? html`<p>No passkeys yet.</p>` : ""}
 <button type="button" id="add-passkey" hidden>Add a passkey</button>
 <p class="error" id="passkey-error" role="alert" hidden></p>`,

@@ -8,6 +8,8 @@ import { isoCBOR } from "@simplewebauthn/server/helpers";
 export class SoftwareAuthenticator {
   readonly credentialId = crypto.getRandomValues(new Uint8Array(16));
   counter = 0;
+  /** The user handle (base64url) the RP gave at registration; assertions return it, as passkeys do. */
+  userHandle: string | undefined;
 
   private constructor(private readonly keys: CryptoKeyPair) {}
 
@@ -24,7 +26,8 @@ export class SoftwareAuthenticator {
   }
 
   /** The answer to navigator.credentials.create() for these options. */
-  async register(options: { challenge: string }, origin: string, rpId: string) {
+  async register(options: { challenge: string; user?: { id: string } }, origin: string, rpId: string) {
+    this.userHandle = options.user?.id;
     const jwk = (await crypto.subtle.exportKey("jwk", this.keys.publicKey)) as JsonWebKey;
     const coordinate = (value: string | undefined) => new Uint8Array(fromBase64Url(value ?? ""));
     const coseKey = isoCBOR.encode(
@@ -66,7 +69,10 @@ export class SoftwareAuthenticator {
     };
   }
 
-  /** The answer to navigator.credentials.get(), signed with `signer` (this key unless a test swaps it). */
+  /**
+   * The answer to navigator.credentials.get(): the counter moves on by one unless `counter` sets it,
+   * and `signer` (this key unless a test swaps it) signs.
+   */
   async assert(
     options: { challenge: string },
     origin: string,
@@ -74,6 +80,7 @@ export class SoftwareAuthenticator {
     overrides: { signer?: CryptoKey; counter?: number; userHandle?: string } = {},
   ) {
     this.counter = overrides.counter ?? this.counter + 1;
+    const userHandle = overrides.userHandle ?? this.userHandle;
     const authenticatorData = concat(await sha256(rpId), new Uint8Array([0x05]), counterBytes(this.counter));
     const clientDataJSON = clientData("webauthn.get", options.challenge, origin);
     const signed = concat(authenticatorData, await sha256Bytes(fromBase64Url(clientDataJSON)));
@@ -93,7 +100,7 @@ export class SoftwareAuthenticator {
         clientDataJSON,
         authenticatorData: toBase64Url(authenticatorData),
         signature: toBase64Url(derSignature(raw)),
-        ...(overrides.userHandle ? { userHandle: overrides.userHandle } : {}),
+        ...(userHandle ? { userHandle } : {}),
       },
     };
   }

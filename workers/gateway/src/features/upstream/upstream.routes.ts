@@ -1,13 +1,11 @@
 import { toBase64Url } from "@fun/core";
 import { oidcTransaction } from "@fun/db";
-import { ApiError, defineRoute } from "@fun/http";
+import { ApiError, defineRoute, PROBLEM_CONTENT_TYPE, ProblemSchema } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, eq, gt, isNull } from "drizzle-orm";
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { GatewayEnv } from "../../context";
-import { handleFromEmail } from "../accounts/accounts.service";
-import { sha256Hex } from "../brand-auth/brand-sign-in";
 import { authErrorPage, themeFor } from "../oauth/auth-page";
 import {
   AUTHORIZATION_PARAMETERS,
@@ -22,11 +20,21 @@ import { htmlResponse, redirectResponse } from "../oauth/html-route";
 import { isActiveAccount } from "../oauth/oauth.repo";
 import { hostIndex } from "../tenants/tenant-directory";
 import { accountForUpstream } from "./upstream.repo";
-import { redeemUpstreamCode, upstreamMetadata, verifyUpstreamIdToken } from "./upstream-client";
+import {
+  type CachedUpstream,
+  redeemUpstreamCode,
+  upstreamMetadata,
+  verifyUpstreamIdToken,
+} from "./upstream-client";
 import { type UpstreamProvider, upstreamProviders } from "./upstream-config";
 
 const SIGN_IN_TTL_MS = 10 * 60 * 1000;
 const random = () => toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+const sha256 = async (value: string) =>
+  new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(value)));
+/** The state and the binding are stored only as hashes: a read of the table cannot finish a sign-in. */
+const sha256Hex = async (value: string) =>
+  [...(await sha256(value))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 
 const Provider = z.object({ provider: z.string().regex(/^[a-z0-9-]{2,32}$/) });
 
@@ -40,6 +48,10 @@ const startRoute = defineRoute({
   responses: {
     302: redirectResponse("To the upstream provider's authorization endpoint (code flow with PKCE)."),
     400: htmlResponse("The authorization request is not valid."),
+    503: {
+      description: "The provider's discovery document or keys cannot be fetched or are not valid.",
+      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+    },
   },
 });
 
@@ -114,7 +126,13 @@ export function registerUpstream(app: OpenAPIHono<GatewayEnv>) {
         400,
       );
     }
-    const { metadata } = await upstreamMetadata(provider);
+    let metadata: CachedUpstream["metadata"];
+    try {
+      ({ metadata } = await upstreamMetadata(provider));
+    } catch (error) {
+      c.get("logFields").upstreamError = String(error);
+      throw new ApiError("service_unavailable", `${provider.name} cannot be reached; try again later.`);
+    }
     const [state, verifier, nonce, binding] = [random(), random(), random(), random()];
     const redirectUri = `${c.env.AUTH_ISSUER}/upstream/${provider.id}/callback`;
     const now = Date.now();
@@ -135,9 +153,7 @@ export function registerUpstream(app: OpenAPIHono<GatewayEnv>) {
         expiresAt: now + SIGN_IN_TTL_MS,
       });
     writeCookie(c, COOKIES.upstreamSignIn, binding, { maxAgeSeconds: SIGN_IN_TTL_MS / 1000 });
-    const challenge = toBase64Url(
-      new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))),
-    );
+    const challenge = toBase64Url(await sha256(verifier));
     const target = new URL(metadata.authorization_endpoint);
     for (const [name, value] of Object.entries({
       response_type: "code",
@@ -212,7 +228,6 @@ export function registerUpstream(app: OpenAPIHono<GatewayEnv>) {
       email,
       emailVerified: claims.email_verified === true,
       name: typeof claims.name === "string" ? claims.name : undefined,
-      handle: handleFromEmail(email ?? `${provider.id}_user`),
       tenants: (await hostIndex(c.env)).tenants(),
     });
     if (found.kind === "email_taken") {
@@ -221,7 +236,14 @@ export function registerUpstream(app: OpenAPIHono<GatewayEnv>) {
         403,
       );
     }
-    if (!(await isActiveAccount(db, found.accountId))) return failed("This account is not active.", 403);
+    if (!(await isActiveAccount(db, found.accountId))) {
+      return failed(
+        found.kind === "created"
+          ? `Your account is created but not active yet: ${provider.name} has not confirmed your email.`
+          : "This account is not active.",
+        403,
+      );
+    }
     return completeSignIn(c, found.accountId, ["fed"], pending);
   });
 }
