@@ -14,6 +14,41 @@ export const TenantDomainsSchema = z.object({
   media: hostname,
 });
 
+/** Who a flag can be rolled out to, besides everyone: by profile type, or by whether anyone signed in. */
+export const SEGMENTS = ["anonymous", "signed_in", "fan", "creator", "staff"] as const;
+export type Segment = (typeof SEGMENTS)[number];
+
+/**
+ * A flag is on (`true`), off (`false`), or rolled out: on for the listed segments and for `percent`
+ * of signed-in profiles (a stable bucket per flag and profile, so a profile keeps its answer).
+ */
+export const FeatureFlagSchema = z.union([
+  z.boolean(),
+  z
+    .object({
+      segments: z.array(z.enum(SEGMENTS)).default([]),
+      percent: z.number().int().min(0).max(100).default(0),
+    })
+    .strict(),
+]);
+export type FeatureFlagSetting = z.infer<typeof FeatureFlagSchema>;
+
+const searchTerm = z
+  .string()
+  .regex(/^[\p{L}\p{N}]+$/u, "one word of letters and digits")
+  .transform((term) => term.toLowerCase());
+
+/** A brand's search voice and rules (features/search). */
+export const SearchSettingsSchema = z.object({
+  /** Groups of words that find each other ("pup", "puppy"): a query for one matches any. */
+  synonyms: z.array(z.array(searchTerm).min(2)).default([]),
+  /** Words that are never searched for nor found on this brand. */
+  blockedTerms: z.array(searchTerm).default([]),
+  /** Whether search hides explicit content unless the caller asks for `safe=off`. */
+  safeByDefault: z.boolean().default(true),
+});
+export type SearchSettings = z.infer<typeof SearchSettingsSchema>;
+
 /** Everything a brand configures about itself; stored as JSON in `tenant.settings`. */
 export const TenantSettingsSchema = z.object({
   domains: z.object({ local: TenantDomainsSchema, production: TenantDomainsSchema }),
@@ -24,8 +59,9 @@ export const TenantSettingsSchema = z.object({
     text: colour,
     tagline: z.string().max(140),
   }),
-  /** Feature flags: a feature missing here is off. */
-  features: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), z.boolean()),
+  /** Feature flags, read through `isFeatureOn` (flags.ts): a feature missing here is off. */
+  features: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), FeatureFlagSchema),
+  search: SearchSettingsSchema.default({ synonyms: [], blockedTerms: [], safeByDefault: true }),
   /** Legal toggles per brand. A placeholder until the compliance issue fills in the rules engine. */
   jurisdiction: z.object({
     minimumAge: z.number().int().min(18),
@@ -49,10 +85,10 @@ export interface Tenant {
   settings: TenantSettings;
 }
 
-/** The feature flags that are switched on, sorted. */
+/** The feature flags that are on for everyone, sorted (rolled-out flags depend on who asks). */
 export function enabledFeatures(settings: TenantSettings): string[] {
   return Object.entries(settings.features)
-    .filter(([, on]) => on)
+    .filter(([, on]) => on === true)
     .map(([name]) => name)
     .sort();
 }

@@ -4,6 +4,7 @@ import {
   index,
   integer,
   primaryKey,
+  real,
   sqliteTable,
   text,
   unique,
@@ -25,6 +26,12 @@ export const CONTENT_VISIBILITIES = ["public", "subscribers", "ppv"] as const;
 export const MODERATION_STATES = ["pending", "approved", "rejected"] as const;
 export const MEDIA_VARIANT_KINDS = ["hls", "dash", "thumb", "teaser", "watermarked"] as const;
 export const PUBLICATION_STATUSES = ["published", "scheduled", "hidden"] as const;
+/** `general` content may show under safe search; everything else is `explicit` (the default). */
+export const CONTENT_RATINGS = ["general", "explicit"] as const;
+export const SEARCH_KINDS = ["profile", "content"] as const;
+export const NOTIFICATION_KINDS = ["new_follower", "new_post", "crosspost_done"] as const;
+export const WEBHOOK_ENDPOINT_STATUSES = ["active", "disabled"] as const;
+export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "dead"] as const;
 export const PLAN_INTERVALS = ["week", "month", "quarter", "year"] as const;
 export const SUBSCRIPTION_STATUSES = ["incomplete", "active", "past_due", "canceled", "expired"] as const;
 export const PURCHASE_KINDS = ["ppv", "tip", "bundle"] as const;
@@ -256,11 +263,13 @@ export const content = sqliteTable(
     priceCents: integer("price_cents").notNull().default(0),
     visibility: text("visibility", { enum: CONTENT_VISIBILITIES }).notNull(),
     tags: json<string[]>("tags").notNull().default([]),
+    rating: text("rating", { enum: CONTENT_RATINGS }).notNull().default("explicit"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
   (t) => [
     check("content_visibility", oneOf(t.visibility, CONTENT_VISIBILITIES)),
+    check("content_rating", oneOf(t.rating, CONTENT_RATINGS)),
     check("content_price", sql`${t.priceCents} >= 0`),
     check("content_ppv_priced", sql`${t.visibility} <> 'ppv' or ${t.priceCents} > 0`),
     index("content_creator").on(t.creatorProfileId, t.createdAt),
@@ -335,16 +344,227 @@ export const contentTenantMap = sqliteTable(
     status: text("status", { enum: PUBLICATION_STATUSES }).notNull(),
     /** When it went (or goes, if scheduled) live on this brand. */
     publishAt: timestamp("publish_at"),
+    /** Likes on this brand (content_like), kept in step with them in the same batch. */
+    likeCount: integer("like_count").notNull().default(0),
+    /**
+     * The ranked feed's order (features/feed/ranker.ts): recency in units of 12.5 hours plus the
+     * order of magnitude of likes. It changes only when likes do, so keyset pages stay stable.
+     */
+    rankScore: real("rank_score").generatedAlwaysAs(
+      sql`coalesce(publish_at, 0) / 45000000.0 + log10(1 + like_count)`,
+      { mode: "virtual" },
+    ),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
   },
   (t) => [
     check("content_tenant_map_status", oneOf(t.status, PUBLICATION_STATUSES)),
     check("content_tenant_map_scheduled", sql`${t.status} <> 'scheduled' or ${t.publishAt} is not null`),
+    check("content_tenant_map_likes", sql`${t.likeCount} >= 0`),
     unique("content_tenant_map_content_tenant").on(t.contentId, t.tenantId),
-    // The brand feed: published rows of one tenant, newest first.
-    index("content_tenant_map_feed").on(t.tenantId, t.status, t.publishAt),
+    // The latest feed: published rows of one tenant, newest first, ties broken by content id.
+    index("content_tenant_map_latest").on(t.tenantId, t.status, t.publishAt, t.contentId),
+    // The ranked feed: the same rows by rank score.
+    index("content_tenant_map_ranked").on(t.tenantId, t.status, t.rankScore, t.contentId),
   ],
+);
+
+/** A fan liking a post on one brand: the engagement the ranked feed counts. */
+export const contentLike = sqliteTable(
+  "content_like",
+  {
+    contentId: text("content_id")
+      .notNull()
+      .references(() => content.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    profileId: text("profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.contentId, t.tenantId, t.profileId] }),
+    index("content_like_profile").on(t.profileId, t.createdAt),
+  ],
+);
+
+/** A creator's named segment of fans (e.g. "VIP", "renewing soon"), for targeting and messages. */
+export const fanList = sqliteTable(
+  "fan_list",
+  {
+    id: text("id").primaryKey(),
+    creatorProfileId: text("creator_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    name: textNoCase("name").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    unique("fan_list_creator_name").on(t.creatorProfileId, t.name),
+    check("fan_list_name", sql`length(trim(${t.name})) between 1 and 60`),
+  ],
+);
+
+export const fanListMember = sqliteTable(
+  "fan_list_member",
+  {
+    listId: text("list_id")
+      .notNull()
+      .references(() => fanList.id, { onDelete: "cascade" }),
+    fanProfileId: text("fan_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    addedAt: timestamp("added_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.listId, t.fanProfileId] }),
+    index("fan_list_member_fan").on(t.fanProfileId),
+  ],
+);
+
+// Search: one row per (subject, brand) it is findable on; its text lives in the FTS5 table
+// `search_fts` (rowid = search_entry.id), created by hand in the migration since drizzle has no
+// virtual tables. See features/search.
+
+export const searchEntry = sqliteTable(
+  "search_entry",
+  {
+    id: integer("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: SEARCH_KINDS }).notNull(),
+    subjectId: text("subject_id").notNull(),
+    /** The profile whose entry or post this is: blocks and presence are checked on it. */
+    ownerProfileId: text("owner_profile_id").notNull(),
+    indexedAt: timestamp("indexed_at").notNull(),
+  },
+  (t) => [
+    check("search_entry_kind", oneOf(t.kind, SEARCH_KINDS)),
+    unique("search_entry_subject").on(t.subjectId, t.tenantId),
+  ],
+);
+
+// Notifications: the in-app inbox, partner webhooks, and what local senders delivered
+
+export const notification = sqliteTable(
+  "notification",
+  {
+    id: text("id").primaryKey(),
+    /** Who it is for. */
+    profileId: text("profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: NOTIFICATION_KINDS }).notNull(),
+    /** Who did it (the new follower, the posting creator). */
+    actorProfileId: text("actor_profile_id").references(() => profile.id, { onDelete: "cascade" }),
+    /** What it is about (a content id), if anything. */
+    subjectId: text("subject_id"),
+    /** The event it came from: one notification per event, recipient and brand. */
+    eventId: text("event_id").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    readAt: timestamp("read_at"),
+  },
+  (t) => [
+    check("notification_kind", oneOf(t.kind, NOTIFICATION_KINDS)),
+    unique("notification_event_recipient").on(t.eventId, t.profileId, t.tenantId),
+    index("notification_inbox").on(t.profileId, t.tenantId, t.createdAt, t.id),
+    index("notification_unread").on(t.profileId, t.tenantId).where(sql`${t.readAt} is null`),
+  ],
+);
+
+/** A partner's endpoint on one brand, sent that brand's events signed per Standard Webhooks. */
+export const webhookEndpoint = sqliteTable(
+  "webhook_endpoint",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    url: text("url").notNull(),
+    description: text("description"),
+    /** Event types to send; empty means every type. */
+    eventTypes: json<string[]>("event_types").notNull().default([]),
+    /** The signing secret (`whsec_…`), sealed with the platform key; shown to the partner once. */
+    secretSealed: text("secret_sealed").notNull(),
+    status: text("status", { enum: WEBHOOK_ENDPOINT_STATUSES }).notNull().default("active"),
+    createdBy: text("created_by").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("webhook_endpoint_status", oneOf(t.status, WEBHOOK_ENDPOINT_STATUSES)),
+    index("webhook_endpoint_tenant").on(t.tenantId, t.status),
+  ],
+);
+
+/** One event for one endpoint (its `webhook-id`), however many attempts it takes. */
+export const webhookDelivery = sqliteTable(
+  "webhook_delivery",
+  {
+    id: text("id").primaryKey(),
+    endpointId: text("endpoint_id")
+      .notNull()
+      .references(() => webhookEndpoint.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    eventId: text("event_id").notNull(),
+    eventType: text("event_type").notNull(),
+    /** The exact JSON body sent (and signed) on every attempt. */
+    payload: text("payload").notNull(),
+    status: text("status", { enum: WEBHOOK_DELIVERY_STATUSES }).notNull().default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    nextAttemptAt: timestamp("next_attempt_at"),
+    lastStatusCode: integer("last_status_code"),
+    lastError: text("last_error"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("webhook_delivery_status", oneOf(t.status, WEBHOOK_DELIVERY_STATUSES)),
+    unique("webhook_delivery_endpoint_event").on(t.endpointId, t.eventId),
+    index("webhook_delivery_log").on(t.endpointId, t.createdAt, t.id),
+    index("webhook_delivery_due").on(t.nextAttemptAt).where(sql`${t.status} = 'pending'`),
+  ],
+);
+
+/** Every HTTP attempt of a delivery: the endpoint's delivery log. */
+export const webhookAttempt = sqliteTable(
+  "webhook_attempt",
+  {
+    id: text("id").primaryKey(),
+    deliveryId: text("delivery_id")
+      .notNull()
+      .references(() => webhookDelivery.id, { onDelete: "cascade" }),
+    attempt: integer("attempt").notNull(),
+    statusCode: integer("status_code"),
+    error: text("error"),
+    durationMs: integer("duration_ms").notNull(),
+    attemptedAt: timestamp("attempted_at").notNull(),
+  },
+  (t) => [unique("webhook_attempt_number").on(t.deliveryId, t.attempt)],
+);
+
+/** Push notifications the local push sender delivered, for developers to read. Never used in production. */
+export const devPush = sqliteTable(
+  "dev_push",
+  {
+    id: text("id").primaryKey(),
+    profileId: text("profile_id").notNull(),
+    tenantId: text("tenant_id").notNull(),
+    title: text("title").notNull(),
+    body: text("body").notNull(),
+    url: text("url"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("dev_push_profile").on(t.profileId, t.createdAt)],
 );
 
 // Commerce
@@ -845,3 +1065,12 @@ export type EventDailyCountRow = typeof eventDailyCount.$inferSelect;
 export type NewEventDailyCountRow = typeof eventDailyCount.$inferInsert;
 export type DeadLetterRow = typeof deadLetter.$inferSelect;
 export type NewDeadLetterRow = typeof deadLetter.$inferInsert;
+export type ContentLikeRow = typeof contentLike.$inferSelect;
+export type FanListRow = typeof fanList.$inferSelect;
+export type FanListMemberRow = typeof fanListMember.$inferSelect;
+export type SearchEntryRow = typeof searchEntry.$inferSelect;
+export type NotificationRow = typeof notification.$inferSelect;
+export type WebhookEndpointRow = typeof webhookEndpoint.$inferSelect;
+export type WebhookDeliveryRow = typeof webhookDelivery.$inferSelect;
+export type WebhookAttemptRow = typeof webhookAttempt.$inferSelect;
+export type DevPushRow = typeof devPush.$inferSelect;

@@ -12,7 +12,20 @@ interface BrandSeed {
   name: string;
   theme: TenantSettings["theme"];
   features: TenantSettings["features"];
+  search: TenantSettings["search"];
 }
+
+/** Words no brand lets anyone search for or be found by: anything suggesting a minor. */
+const SAFETY_BLOCKED_TERMS = [
+  "underage",
+  "minor",
+  "minors",
+  "child",
+  "children",
+  "kid",
+  "kids",
+  "schoolgirl",
+];
 
 const BRANDS: Record<Brand, BrandSeed> = {
   girlfanz: {
@@ -24,7 +37,25 @@ const BRANDS: Record<Brand, BrandSeed> = {
       text: "#fff5fa",
       tagline: "Her stage, her rules.",
     },
-    features: { crossPost: true, ppv: true, tips: true, ads: true, messaging: true, liveStreams: true },
+    features: {
+      crossPost: true,
+      ppv: true,
+      tips: true,
+      ads: true,
+      messaging: true,
+      liveStreams: true,
+      feedRanked: true,
+      search: true,
+    },
+    search: {
+      synonyms: [
+        ["gf", "girlfriend"],
+        ["lingerie", "lace", "boudoir"],
+        ["fitness", "gym", "workout"],
+      ],
+      blockedTerms: SAFETY_BLOCKED_TERMS,
+      safeByDefault: true,
+    },
   },
   pupfanz: {
     name: "PupFanz",
@@ -35,7 +66,26 @@ const BRANDS: Record<Brand, BrandSeed> = {
       text: "#eef3ff",
       tagline: "Good pups get the best fans.",
     },
-    features: { crossPost: true, ppv: true, tips: true, ads: true, messaging: true, liveStreams: false },
+    features: {
+      crossPost: true,
+      ppv: true,
+      tips: true,
+      ads: true,
+      messaging: true,
+      liveStreams: false,
+      // Ranked feed rolled out to creators and staff first, and to a quarter of everyone else.
+      feedRanked: { segments: ["creator", "staff"], percent: 25 },
+      search: true,
+    },
+    search: {
+      synonyms: [
+        ["pup", "puppy", "pupper"],
+        ["handler", "trainer"],
+        ["hood", "mask"],
+      ],
+      blockedTerms: SAFETY_BLOCKED_TERMS,
+      safeByDefault: true,
+    },
   },
   daddyfanz: {
     name: "DaddyFanz",
@@ -46,7 +96,25 @@ const BRANDS: Record<Brand, BrandSeed> = {
       text: "#f7f1e8",
       tagline: "Seasoned. Bold. Yours.",
     },
-    features: { crossPost: true, ppv: true, tips: true, ads: false, messaging: true, liveStreams: false },
+    features: {
+      crossPost: true,
+      ppv: true,
+      tips: true,
+      ads: false,
+      messaging: true,
+      liveStreams: false,
+      feedRanked: false,
+      search: true,
+    },
+    search: {
+      synonyms: [
+        ["dad", "daddy", "dilf"],
+        ["bear", "cub"],
+        ["silver", "grey", "gray"],
+      ],
+      blockedTerms: SAFETY_BLOCKED_TERMS,
+      safeByDefault: true,
+    },
   },
 };
 
@@ -58,6 +126,7 @@ function settingsFor(slug: Brand, brand: BrandSeed): TenantSettings {
     },
     theme: brand.theme,
     features: brand.features,
+    search: brand.search,
     // Placeholder until the compliance rules engine lands: adults only, nothing else blocked yet.
     jurisdiction: { minimumAge: 18, blockedCountries: [], regionRules: [] },
     fees: { platformFeeBps: 0 },

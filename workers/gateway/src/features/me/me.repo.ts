@@ -44,14 +44,18 @@ export async function handleTakenByAnother(db: CoreDb, handle: string, profileId
 
 /** The account's first profile (the one /v1/me shows), if it has one. */
 export async function findOwnProfileId(db: CoreDb, accountId: string): Promise<string | undefined> {
-  const row = await db
-    .select({ id: profile.id })
+  return (await findOwnProfile(db, accountId))?.id;
+}
+
+/** The caller's own profile: its id and type (creator, fan, staff). */
+export function findOwnProfile(db: CoreDb, accountId: string) {
+  return db
+    .select({ id: profile.id, type: profile.type })
     .from(profile)
     .where(eq(profile.accountId, accountId))
     .orderBy(asc(profile.createdAt))
     .limit(1)
     .get();
-  return row?.id;
 }
 
 /** Changes a profile, only if it belongs to the account. Throws on a handle another profile took. */
