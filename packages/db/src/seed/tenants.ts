@@ -179,6 +179,7 @@ export const ROLES = {
       "support:manage",
       "ads:review",
       "tokens:introspect",
+      "webhooks:manage",
     ],
   },
   admin: {
@@ -196,6 +197,7 @@ export const ROLES = {
       "payouts:manage",
       "tokens:introspect",
       "keys:rotate",
+      "webhooks:manage",
     ],
   },
 } as const;
