@@ -1,5 +1,6 @@
 import { env } from "cloudflare:workers";
 import { hashPassword } from "@fun/core/password";
+import { SEED } from "@fun/db/seed";
 
 /** The password of every person `newPerson` makes. */
 export const PERSON_PASSWORD = "fun-local-demo";
@@ -18,9 +19,12 @@ export interface TestPerson {
 /**
  * A new active account with a fan profile, in the worker's real D1. Sign-ins are limited per email
  * and per IP, so a test that signs in gets someone of its own rather than a shared demo account.
- * `present: true` also shows the profile on every brand, as a finished sign-up would.
+ * `present: true` also shows the profile on every brand, as a finished sign-up would; `creator: true`
+ * makes it a creator profile holding the creator role (who may post).
  */
-export async function newPerson(options: { label?: string; present?: boolean } = {}): Promise<TestPerson> {
+export async function newPerson(
+  options: { label?: string; present?: boolean; creator?: boolean } = {},
+): Promise<TestPerson> {
   const label = options.label ?? "person";
   const n = ++people;
   const tag = `${label.replace(/[^a-z]/g, "").slice(0, 8) || "person"}${n}`;
@@ -43,9 +47,24 @@ export async function newPerson(options: { label?: string; present?: boolean } =
       .bind(person.id, person.email, await passwordHash, now, now),
     db
       .prepare(
-        "INSERT INTO profile (id, account_id, handle, display_name, type, created_at, updated_at) VALUES (?, ?, ?, ?, 'fan', ?, ?)",
+        "INSERT INTO profile (id, account_id, handle, display_name, type, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
       )
-      .bind(person.profileId, person.id, person.handle, person.name, now, now),
+      .bind(
+        person.profileId,
+        person.id,
+        person.handle,
+        person.name,
+        options.creator ? "creator" : "fan",
+        now,
+        now,
+      ),
+    ...(options.creator
+      ? [
+          db
+            .prepare("INSERT INTO account_role (id, account_id, role_id, created_at) VALUES (?, ?, ?, ?)")
+            .bind(`arl_${id}`, person.id, SEED.roles.creator.id, now),
+        ]
+      : []),
   ]);
   if (options.present) {
     const { results } = await db.prepare("SELECT id FROM tenant ORDER BY id").all<{ id: string }>();

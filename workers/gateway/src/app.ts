@@ -3,6 +3,7 @@ import type { GatewayEnv } from "./context";
 import { registerAccounts } from "./features/accounts";
 import { registerBrandAuth } from "./features/brand-auth/brandAuth.routes";
 import { registerContent } from "./features/content/content.routes";
+import { registerLikes } from "./features/content/likes.routes";
 import { registerPublishing } from "./features/content/publishing.routes";
 import { registerDocs } from "./features/docs/docs.routes";
 import { registerListEventSchemas } from "./features/events/listEventSchemas.route";
@@ -67,6 +68,7 @@ export function createGatewayApp(
   registerSocial(app);
   registerContent(app);
   registerPublishing(app);
+  registerLikes(app);
   registerGetFeed(app);
   options.extraRoutes?.(app);
   registerDocs(app);

@@ -7,9 +7,9 @@ import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
 import { callerOf, identifyAccount, requireAccount, requirePermission } from "../../middleware/authenticate";
-import { blockedBetween } from "../profiles/social.repo";
 import { hostIndex } from "../tenants/tenant-directory";
 import { type ContentRow, fanIsEntitled, findContent, type Publication } from "./content.repo";
+import { livesOn, visibleToOutsider } from "./visibility";
 
 const tag = z
   .string()
@@ -22,6 +22,9 @@ const fields = {
   visibility: z.enum(["public", "subscribers", "ppv"]),
   priceCents: z.number().int().min(0).max(1_000_000).openapi({ description: "Required above 0 for ppv." }),
   tags: z.array(tag).max(20),
+  rating: z.enum(["general", "explicit"]).openapi({
+    description: "`general` posts may show under safe search; the default is `explicit`.",
+  }),
 };
 
 const NewContentSchema = z
@@ -30,6 +33,7 @@ const NewContentSchema = z
     caption: fields.caption.optional(),
     priceCents: fields.priceCents.optional(),
     tags: fields.tags.default([]),
+    rating: fields.rating.default("explicit"),
   })
   .strict()
   .refine((post) => post.visibility !== "ppv" || (post.priceCents ?? 0) > 0, {
@@ -63,6 +67,7 @@ const ContentSchema = z
     visibility: z.enum(["public", "subscribers", "ppv"]),
     priceCents: z.number().int(),
     tags: z.array(z.string()),
+    rating: z.enum(["general", "explicit"]),
     locked: z.boolean().openapi({
       description: "True when the caller is not entitled: metadata and teaser only, never media.",
     }),
@@ -142,13 +147,6 @@ function resourceOf(row: ContentRow, publications: Publication[]) {
   return { kind: "content" as const, id: row.id, creatorProfileId: row.creatorProfileId, tenantIds };
 }
 
-function livesOn(publications: Publication[], tenantId: string, now = Date.now()): boolean {
-  return publications.some(
-    (p) =>
-      p.tenantId === tenantId && p.status === "published" && (p.publishAt === null || p.publishAt <= now),
-  );
-}
-
 async function present(
   c: Context<GatewayEnv>,
   row: ContentRow,
@@ -166,6 +164,7 @@ async function present(
     visibility: row.visibility,
     priceCents: row.priceCents,
     tags: row.tags,
+    rating: row.rating,
     locked: view.locked,
     ...(view.insider
       ? {
@@ -226,6 +225,7 @@ export function registerContent(app: OpenAPIHono<GatewayEnv>) {
         visibility: post.visibility,
         priceCents: post.priceCents ?? 0,
         tags: [...new Set(post.tags)],
+        rating: post.rating,
         createdAt: now,
         updatedAt: now,
       })
@@ -244,10 +244,8 @@ export function registerContent(app: OpenAPIHono<GatewayEnv>) {
     const resource = resourceOf(found.row, found.publications);
     const insider = authorize(principal, "content:read-private", resource, { tenantId: tenant.id }).allowed;
     if (!insider) {
-      const blocked = principal?.profileId
-        ? await blockedBetween(db, principal.profileId, found.row.creatorProfileId)
-        : false;
-      if (!livesOn(found.publications, tenant.id) || blocked)
+      const post = { creatorProfileId: found.row.creatorProfileId, publications: found.publications };
+      if (!(await visibleToOutsider(db, post, tenant.id, principal?.profileId ?? undefined)))
         throw new ApiError("not_found", "No such post on this brand.");
     }
     const open =

@@ -3,7 +3,14 @@ import { SEED } from "@fun/db/seed";
 import { accessToken, bearer, callBrand, expectProblem } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 
-type Post = { id: string; locked: boolean; title: string; publications?: unknown[]; visibility: string };
+type Post = {
+  id: string;
+  locked: boolean;
+  title: string;
+  publications?: unknown[];
+  visibility: string;
+  rating: string;
+};
 
 const token = async (who: keyof typeof SEED.accounts, brand: keyof typeof SEED.tenants = "girlfanz") =>
   bearer(await accessToken({ accountId: SEED.accounts[who].id, brand }));
@@ -105,6 +112,32 @@ describe("reading a post", () => {
       expect(
         ((await (await send("GET", `/v1/content/${post.id}`, await token("staff"))).json()) as Post).locked,
       ).toBe(false);
+    }
+  });
+
+  it("is a 404 on a brand where its creator's presence is hidden, and carries its rating", async () => {
+    const post = await create({ title: "Hidden there", visibility: "public", rating: "general" });
+    expect(post).toMatchObject({ rating: "general" });
+    expect((await create({ title: "Default rating", visibility: "public" })).rating).toBe("explicit");
+    await publishOn(post.id, "pupfanz");
+    expect((await send("GET", `/v1/content/${post.id}`, {}, undefined, "pupfanz")).status).toBe(200);
+    const presence = `/v1/profiles/${SEED.profiles.creator.id}/tenants/${SEED.tenants.pupfanz.id}`;
+    expect(
+      (await send("DELETE", presence, await token("creator", "pupfanz"), undefined, "pupfanz")).status,
+    ).toBe(200);
+    try {
+      await expectProblem(
+        await send("GET", `/v1/content/${post.id}`, await token("fan", "pupfanz"), undefined, "pupfanz"),
+        404,
+        "not_found",
+      );
+      // Its creator still sees it there.
+      expect(
+        (await send("GET", `/v1/content/${post.id}`, await token("creator", "pupfanz"), undefined, "pupfanz"))
+          .status,
+      ).toBe(200);
+    } finally {
+      await send("POST", presence, await token("creator", "pupfanz"), undefined, "pupfanz");
     }
   });
 

@@ -11,23 +11,36 @@ import {
 } from "@fun/db";
 import { and, desc, eq, gt, inArray, isNull, lt, lte, notExists, or } from "drizzle-orm";
 
+export type FeedAlgo = "latest" | "ranked";
+
 export interface FeedCursor {
-  /** publish_at of the last item shown. */
-  at: number;
-  /** Its content id: the tie-breaker, so a page never repeats or skips posts published in the same ms. */
+  /** The order key of the last item shown: its publish_at (latest) or rank_score (ranked). */
+  key: number;
+  /** Its content id: the tie-breaker, so a page never repeats or skips posts with the same key. */
   id: string;
 }
 
 /**
- * One page of a follower's feed on one brand, newest first: posts published there by creators the
- * follower follows, whose presence there is visible, with no block between them. Keyset paginated
- * on (publish_at, content id), served by the content_tenant_map_feed index.
+ * One page of a follower's feed on one brand: posts published there by creators the follower
+ * follows, whose presence there is visible, with no block between them. `latest` orders by publish
+ * time, `ranked` by rank score (features/feed/ranker.ts); both are keyset paginated on (key, content
+ * id) and walk an index of the brand's published posts in that order (content_tenant_map_latest /
+ * _ranked), checking follow, presence and blocks per row by primary key, so the cost of a page does
+ * not grow with the number of posts.
  */
-export function latestFeedPage(
+export function feedPage(
   db: CoreDb,
-  options: { tenantId: string; followerId: string; cursor?: FeedCursor; limit: number; now: number },
+  options: {
+    algo: FeedAlgo;
+    tenantId: string;
+    followerId: string;
+    cursor?: FeedCursor;
+    limit: number;
+    now: number;
+  },
 ) {
   const { tenantId, followerId, cursor, limit, now } = options;
+  const key = options.algo === "ranked" ? contentTenantMap.rankScore : contentTenantMap.publishAt;
   const blocked = db
     .select({ one: block.blockerId })
     .from(block)
@@ -48,6 +61,8 @@ export function latestFeedPage(
       priceCents: content.priceCents,
       tags: content.tags,
       publishedAt: contentTenantMap.publishAt,
+      likeCount: contentTenantMap.likeCount,
+      key,
     })
     .from(contentTenantMap)
     .innerJoin(content, eq(content.id, contentTenantMap.contentId))
@@ -69,15 +84,12 @@ export function latestFeedPage(
         eq(contentTenantMap.status, "published"),
         lte(contentTenantMap.publishAt, now),
         cursor
-          ? or(
-              lt(contentTenantMap.publishAt, cursor.at),
-              and(eq(contentTenantMap.publishAt, cursor.at), lt(contentTenantMap.contentId, cursor.id)),
-            )
+          ? or(lt(key, cursor.key), and(eq(key, cursor.key), lt(contentTenantMap.contentId, cursor.id)))
           : undefined,
         notExists(blocked),
       ),
     )
-    .orderBy(desc(contentTenantMap.publishAt), desc(contentTenantMap.contentId))
+    .orderBy(desc(key), desc(contentTenantMap.contentId))
     .limit(limit)
     .all();
 }

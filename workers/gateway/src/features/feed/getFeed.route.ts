@@ -3,9 +3,10 @@ import { ApiError, defineRoute } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
-import { findOwnProfileId } from "../me/me.repo";
+import { findOwnProfile } from "../me/me.repo";
+import { requireFeature, viewerOfProfile } from "../tenants/feature-flags";
 import { hostIndex } from "../tenants/tenant-directory";
-import { entitledIds, type FeedCursor, latestFeedPage } from "./feed.repo";
+import { entitledIds, type FeedAlgo, type FeedCursor, feedPage } from "./feed.repo";
 
 const FeedItemSchema = z
   .object({
@@ -18,6 +19,7 @@ const FeedItemSchema = z
     priceCents: z.number().int(),
     tags: z.array(z.string()),
     locked: z.boolean(),
+    likeCount: z.number().int().openapi({ description: "Likes on this brand." }),
     publishedAt: z.string(),
   })
   .openapi("FeedItem");
@@ -26,9 +28,9 @@ const route = defineRoute({
   method: "get",
   path: "/v1/feed",
   tags: ["Feed"],
-  summary: "The caller's feed on this brand: posts of followed creators, newest first, by cursor",
+  summary: "The caller's feed on this brand: posts of followed creators, newest or best first, by cursor",
   description:
-    "`algo=latest` (default). Pages are keyset cursors on (publish time, post id): a post published while you page never makes one repeat or skip. `algo=ranked` is not built yet (501).",
+    "`algo=latest` (default): newest first. `algo=ranked`: by a score of recency and likes on this brand (publish time / 12.5 h + log10(1 + likes); see features/feed/ranker.ts), behind the brand's `feedRanked` flag (404 `feature_disabled` where it is off for the caller). Pages are keyset cursors on (order key, post id): a post published while you page never makes one repeat or skip. A cursor is only good for the algo that gave it out.",
   security: [{ bearerAuth: [] }],
   middleware: [requireAccount] as const,
   request: {
@@ -57,28 +59,31 @@ const route = defineRoute({
   },
 });
 
-function readCursor(text: string | undefined): FeedCursor | undefined {
+const CURSOR_ID = /^cnt_[0-9A-Z]{26}$/;
+
+function readCursor(text: string | undefined, algo: FeedAlgo): FeedCursor | undefined {
   if (text === undefined) return undefined;
   try {
     const value = JSON.parse(new TextDecoder().decode(fromBase64Url(text))) as unknown;
-    const { at, id } = value as { at?: unknown; id?: unknown };
+    const { a, k, id } = value as { a?: unknown; k?: unknown; id?: unknown };
     if (
-      typeof at === "number" &&
-      Number.isInteger(at) &&
+      a === algo &&
+      typeof k === "number" &&
+      Number.isFinite(k) &&
       typeof id === "string" &&
-      /^cnt_[0-9A-Z]{26}$/.test(id)
-    ) {
-      return { at, id };
-    }
+      CURSOR_ID.test(id)
+    )
+      return { key: k, id };
   } catch {
     // Falls through to the refusal below.
   }
-  throw new ApiError("validation_failed", "The cursor is not one this feed gave out.", {
+  throw new ApiError("validation_failed", `The cursor is not one this feed gave out for algo=${algo}.`, {
     errors: [{ location: "query", path: "cursor", message: "not a feed cursor" }],
   });
 }
 
-const writeCursor = (cursor: FeedCursor) => toBase64Url(new TextEncoder().encode(JSON.stringify(cursor)));
+const writeCursor = (algo: FeedAlgo, cursor: FeedCursor) =>
+  toBase64Url(new TextEncoder().encode(JSON.stringify({ a: algo, k: cursor.key, id: cursor.id })));
 
 export function registerGetFeed(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
@@ -90,16 +95,18 @@ export function registerGetFeed(app: OpenAPIHono<GatewayEnv>) {
         errors: [{ location: "query", path: "tenant", message: `must be ${host.tenant.slug} on this host` }],
       });
     }
-    if (query.algo === "ranked")
-      throw new ApiError("not_implemented", "The ranked feed is not built yet; use algo=latest.");
     const db = c.get("services").db;
-    const me = await findOwnProfileId(db, c.get("auth").claims.subject);
-    if (!me) return c.json({ items: [], nextCursor: null }, 200);
+    const profile = await findOwnProfile(db, c.get("auth").claims.subject);
+    if (query.algo === "ranked") requireFeature(host.tenant, "feedRanked", viewerOfProfile(profile));
+    const cursor = readCursor(query.cursor, query.algo);
+    if (!profile) return c.json({ items: [], nextCursor: null }, 200);
+    const me = profile.id;
     const now = Date.now();
-    const rows = await latestFeedPage(db, {
+    const rows = await feedPage(db, {
+      algo: query.algo,
       tenantId: host.tenant.id,
       followerId: me,
-      ...(query.cursor === undefined ? {} : { cursor: readCursor(query.cursor) }),
+      ...(cursor ? { cursor } : {}),
       limit: query.limit + 1,
       now,
     });
@@ -119,11 +126,12 @@ export function registerGetFeed(app: OpenAPIHono<GatewayEnv>) {
           priceCents: row.priceCents,
           tags: row.tags,
           locked: !open.has(row.id),
+          likeCount: row.likeCount,
           publishedAt: new Date(row.publishedAt ?? now).toISOString(),
         })),
         nextCursor:
-          rows.length > query.limit && last
-            ? writeCursor({ at: last.publishedAt ?? now, id: last.id })
+          rows.length > query.limit && last && last.key !== null
+            ? writeCursor(query.algo, { key: last.key, id: last.id })
             : null,
       },
       200,

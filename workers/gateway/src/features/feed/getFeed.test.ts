@@ -84,7 +84,7 @@ describe("the latest feed", () => {
     expect((await feed(token)).items).toEqual([]);
   });
 
-  it("refuses anonymous callers, another brand's name, a foreign cursor, and says ranked is not built", async () => {
+  it("refuses anonymous callers, another brand's name, and a cursor it did not give out for this algo", async () => {
     const { token } = await follower();
     await expectProblem(await send("GET", "/v1/feed"), 401, "unauthenticated");
     await expectProblem(await send("GET", "/v1/feed?tenant=pupfanz", token), 400, "validation_failed");
@@ -93,6 +93,13 @@ describe("the latest feed", () => {
       400,
       "validation_failed",
     );
-    await expectProblem(await send("GET", "/v1/feed?algo=ranked", token), 501, "not_implemented");
+    await post("for a cursor");
+    const { nextCursor } = await feed(token, "?limit=1");
+    expect(nextCursor).not.toBeNull();
+    await expectProblem(
+      await send("GET", `/v1/feed?algo=ranked&cursor=${nextCursor}`, token),
+      400,
+      "validation_failed",
+    );
   });
 });
