@@ -27,6 +27,18 @@ export const EVENT_CATALOGUE = {
     description: "A post was cross-posted from one brand to others.",
     data: z.object({ contentId: z.string(), fromTenant: tenantSlug, toTenants: z.array(tenantSlug).min(1) }),
   },
+  "fun.content.updated": {
+    source: "content",
+    description:
+      "A post's text, tags, rating or visibility changed, or it was taken down (`removed`): readers such as search refresh it.",
+    data: z.object({ contentId: z.string(), change: z.enum(["edited", "removed"]) }),
+  },
+  "fun.profile.updated": {
+    source: "social",
+    description:
+      "A profile's name, handle, bio or presence on a brand changed: readers such as search refresh it.",
+    data: z.object({ profileId: z.string() }),
+  },
   "fun.media.fingerprint.ready": {
     source: "media",
     description: "An asset's SHA-256 and perceptual hashes are stored.",

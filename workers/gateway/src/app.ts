@@ -24,6 +24,7 @@ import { registerPasskeys } from "./features/passkeys/passkeys.routes";
 import { registerPasskeysPage } from "./features/passkeys/passkeysPage.route";
 import { registerProfiles } from "./features/profiles/profiles.routes";
 import { registerSocial } from "./features/profiles/social.routes";
+import { registerSearch } from "./features/search/search.route";
 import { registerSessions } from "./features/sessions/sessions.routes";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { registerUpstream } from "./features/upstream/upstream.routes";
@@ -70,6 +71,7 @@ export function createGatewayApp(
   registerPublishing(app);
   registerLikes(app);
   registerGetFeed(app);
+  registerSearch(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

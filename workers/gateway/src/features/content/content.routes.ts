@@ -1,5 +1,6 @@
 import { newId } from "@fun/core";
 import { content, contentTenantMap, profileTenant } from "@fun/db";
+import { createEvent } from "@fun/events";
 import { ApiError, defineRoute } from "@fun/http";
 import { type Action, authorize, loadPrincipal, type Principal } from "@fun/policy";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
@@ -136,6 +137,14 @@ const routes = {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Tells readers of the post (search) to refresh it. */
+const contentUpdated = (row: ContentRow, change: "edited" | "removed") =>
+  createEvent(
+    "fun.content.updated",
+    { contentId: row.id, change },
+    { tenantId: row.canonicalTenantId, subject: row.id },
+  );
+
 function tenantOf(c: Context<GatewayEnv>) {
   const host = c.get("host");
   if (host.kind !== "tenant") throw new ApiError("not_found", "Content is served on a brand's host.");
@@ -265,25 +274,31 @@ export function registerContent(app: OpenAPIHono<GatewayEnv>) {
         errors: [{ location: "body", path: "priceCents", message: "must be above 0 for ppv" }],
       });
     }
-    const [row] = await db
-      .update(content)
-      .set({
-        ...changes,
-        ...(changes.tags ? { tags: [...new Set(changes.tags)] } : {}),
-        updatedAt: Date.now(),
-      })
-      .where(eq(content.id, found.row.id))
-      .returning();
+    const [[row]] = await db.batch([
+      db
+        .update(content)
+        .set({
+          ...changes,
+          ...(changes.tags ? { tags: [...new Set(changes.tags)] } : {}),
+          updatedAt: Date.now(),
+        })
+        .where(eq(content.id, found.row.id))
+        .returning(),
+      c.get("services").outbox.insert(contentUpdated(found.row, "edited")),
+    ]);
     if (!row) throw new ApiError("not_found", "No such post.");
     return c.json(await present(c, row, found.publications, { locked: false, insider: true }), 200);
   });
 
   app.openapi(routes.remove, async (c) => {
     const { db, found } = await forChange(c, c.req.valid("param").id, "content:delete");
-    await db
-      .update(contentTenantMap)
-      .set({ status: "hidden", updatedAt: Date.now() })
-      .where(eq(contentTenantMap.contentId, found.row.id));
+    await db.batch([
+      db
+        .update(contentTenantMap)
+        .set({ status: "hidden", updatedAt: Date.now() })
+        .where(eq(contentTenantMap.contentId, found.row.id)),
+      c.get("services").outbox.insert(contentUpdated(found.row, "removed")),
+    ]);
     return c.body(null, 204);
   });
 }

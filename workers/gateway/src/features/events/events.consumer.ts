@@ -1,10 +1,11 @@
 import { newId } from "@fun/core";
 import { createCoreDb, deadLetter } from "@fun/db";
 import { applyOnce, type EventProjection, parseEvent } from "@fun/events";
+import { searchIndexProjection } from "../search/search-index.projection";
 import { dailyCountProjection } from "./daily-count.projection";
 
 /** Every projection the gateway's events consumer feeds. Later features add theirs here. */
-export const PROJECTIONS: readonly EventProjection[] = [dailyCountProjection];
+export const PROJECTIONS: readonly EventProjection[] = [dailyCountProjection, searchIndexProjection];
 
 /** Seconds before a failed message is tried again; grows with each attempt. */
 export function retryDelaySeconds(attempts: number): number {

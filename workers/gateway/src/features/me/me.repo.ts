@@ -1,5 +1,7 @@
 import { account, type CoreDb, profile } from "@fun/db";
+import type { OutboxWriter } from "@fun/events";
 import { and, asc, eq, ne } from "drizzle-orm";
+import { profileUpdated } from "../profiles/profiles.repo";
 
 /** The signed-in account and its profile. Accounts are global: no tenant scope applies here. */
 export async function findAccountWithProfile(db: CoreDb, accountId: string) {
@@ -58,16 +60,19 @@ export function findOwnProfile(db: CoreDb, accountId: string) {
     .get();
 }
 
-/** Changes a profile, only if it belongs to the account. Throws on a handle another profile took. */
+/** Changes a profile, only if it belongs to the account, and tells readers (search) in the same batch. */
 export async function updateOwnProfile(
   db: CoreDb,
-  accountId: string,
-  profileId: string,
+  writer: OutboxWriter,
+  owner: { accountId: string; profileId: string },
   changes: ProfileChanges,
   now = Date.now(),
 ): Promise<void> {
-  await db
-    .update(profile)
-    .set({ ...changes, updatedAt: now })
-    .where(and(eq(profile.id, profileId), eq(profile.accountId, accountId)));
+  await db.batch([
+    db
+      .update(profile)
+      .set({ ...changes, updatedAt: now })
+      .where(and(eq(profile.id, owner.profileId), eq(profile.accountId, owner.accountId))),
+    writer.insert(profileUpdated(owner.profileId)),
+  ]);
 }

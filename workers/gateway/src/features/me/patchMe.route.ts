@@ -97,7 +97,7 @@ export function registerPatchMe(app: OpenAPIHono<GatewayEnv>) {
         throw handleTaken(changes.handle);
       }
       try {
-        await updateOwnProfile(db, accountId, profileId, changes);
+        await updateOwnProfile(db, c.get("services").outbox, { accountId, profileId }, changes);
       } catch (error) {
         // Taken between the check and the write.
         if (changes.handle && isUniqueViolation(error)) throw handleTaken(changes.handle);

@@ -1,4 +1,5 @@
 import { type CoreDb, profile, profileLink, profileTenant } from "@fun/db";
+import { createEvent, type OutboxWriter } from "@fun/events";
 import { and, asc, eq, sql } from "drizzle-orm";
 
 const publicColumns = {
@@ -33,20 +34,23 @@ export function findProfile(db: CoreDb, profileId: string) {
 }
 
 /** Shows or hides the profile on a brand, creating its presence there if it had none. */
+/** Shows or hides a profile on a brand, and tells readers (search) in the same batch. */
 export async function setPresence(
   db: CoreDb,
-  profileId: string,
-  tenantId: string,
-  visible: boolean,
-  id: string,
+  writer: OutboxWriter,
+  presence: { id: string; profileId: string; tenantId: string; visible: boolean },
 ) {
-  await db
-    .insert(profileTenant)
-    .values({ id, profileId, tenantId, isVisible: visible, createdAt: Date.now() })
-    .onConflictDoUpdate({
-      target: [profileTenant.profileId, profileTenant.tenantId],
-      set: { isVisible: visible },
-    });
+  const { id, profileId, tenantId, visible } = presence;
+  await db.batch([
+    db
+      .insert(profileTenant)
+      .values({ id, profileId, tenantId, isVisible: visible, createdAt: Date.now() })
+      .onConflictDoUpdate({
+        target: [profileTenant.profileId, profileTenant.tenantId],
+        set: { isVisible: visible },
+      }),
+    writer.insert(profileUpdated(profileId)),
+  ]);
 }
 
 export function listLinks(db: CoreDb, profileId: string) {
@@ -129,4 +133,9 @@ export async function deleteLink(db: CoreDb, profileId: string, linkId: string):
     .where(and(eq(profileLink.id, linkId), eq(profileLink.profileId, profileId)))
     .returning({ id: profileLink.id });
   return deleted.length > 0;
+}
+
+/** The event that tells readers of a profile (search) to refresh it. */
+export function profileUpdated(profileId: string) {
+  return createEvent("fun.profile.updated", { profileId }, { subject: profileId });
 }

@@ -208,7 +208,12 @@ async function presence(
 ) {
   await ownProfile(c, id);
   if (!(await hostIndex(c.env)).tenant(tenantId)) throw new ApiError("not_found", "No such brand.");
-  await setPresence(c.get("services").db, id, tenantId, visible, newId("profileTenant"));
+  await setPresence(c.get("services").db, c.get("services").outbox, {
+    id: newId("profileTenant"),
+    profileId: id,
+    tenantId,
+    visible,
+  });
   return c.json({ profileId: id, tenantId, visible }, 200);
 }
 
