@@ -33,6 +33,11 @@ export const ID_PREFIXES = {
   deadLetter: "dlq",
   mail: "mail",
   webauthnChallenge: "wch",
+  fanList: "fls",
+  notification: "ntf",
+  webhookEndpoint: "whe",
+  webhookDelivery: "msg",
+  webhookAttempt: "wha",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

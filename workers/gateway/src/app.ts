@@ -8,6 +8,7 @@ import { registerPublishing } from "./features/content/publishing.routes";
 import { registerDocs } from "./features/docs/docs.routes";
 import { registerListEventSchemas } from "./features/events/listEventSchemas.route";
 import { registerValidateEvent } from "./features/events/validateEvent.route";
+import { registerFanLists } from "./features/fan-lists/fanLists.routes";
 import { registerGetFeed } from "./features/feed/getFeed.route";
 import { registerGetHealth } from "./features/health/getHealth.route";
 import { registerJwks } from "./features/identity/jwks.route";
@@ -72,6 +73,7 @@ export function createGatewayApp(
   registerLikes(app);
   registerGetFeed(app);
   registerSearch(app);
+  registerFanLists(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;
