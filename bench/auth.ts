@@ -74,8 +74,13 @@ export async function startAuthProbe(
   return { ...server, port };
 }
 
-/** Signs the demo creator in through the real login form and code grant; answers its tokens. */
-export async function signIn(port: number): Promise<{ accessToken: string; refreshToken: string }> {
+let signIns = 0;
+
+/** Signs someone (the demo creator unless told) in through the real login form and code grant. */
+export async function signIn(
+  port: number,
+  email = "creator@fun.localhost",
+): Promise<{ accessToken: string; refreshToken: string }> {
   const verifier = base64url(randomBytes(32));
   const challenge = base64url(createHash("sha256").update(verifier).digest());
   const query = new URLSearchParams({
@@ -96,14 +101,20 @@ export async function signIn(port: number): Promise<{ accessToken: string; refre
     const name = /name="([^"]*)"/.exec(input[0])?.[1];
     if (name) fields.set(name, (/value="([^"]*)"/.exec(input[0])?.[1] ?? "").replaceAll("&amp;", "&"));
   }
-  fields.set("email", "creator@fun.localhost");
+  fields.set("email", email);
   fields.set("password", "fun-local-demo");
   const posted = await httpRequest({
     port,
     host,
     path: "/authorize",
     method: "POST",
-    headers: { "content-type": "application/x-www-form-urlencoded", cookie, origin: `http://${host}` },
+    headers: {
+      "content-type": "application/x-www-form-urlencoded",
+      cookie,
+      origin: `http://${host}`,
+      // Sign-ins are limited per client IP; each bench sign-in comes from its own documentation address.
+      "cf-connecting-ip": `198.51.100.${(signIns++ % 250) + 1}`,
+    },
     body: fields.toString(),
   });
   const code = new URL(String(posted.headers.location ?? "http://x/")).searchParams.get("code");

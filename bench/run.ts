@@ -24,6 +24,7 @@ import {
   waitForHttp,
 } from "../scripts/stack";
 import { benchRefresh, benchVerify, signIn, startAuthProbe } from "./auth";
+import { benchFeed } from "./feed";
 import { scenarios as allScenarios } from "./scenarios";
 import type { BenchRequest, Scenario } from "./scenarios/types";
 
@@ -268,12 +269,12 @@ async function checkBareAnswers(
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
   const scenarios = wanted.length ? allScenarios.filter((s) => wanted.includes(s.name)) : allScenarios;
-  const authBenches = ["auth.verify", "auth.refresh"].filter(
+  const authBenches = ["auth.verify", "auth.refresh", "feed"].filter(
     (name) => !wanted.length || wanted.includes(name),
   );
   if (scenarios.length === 0 && authBenches.length === 0) {
     log(
-      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh"].join(", ")}`,
+      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed"].join(", ")}`,
     );
     return 2;
   }
@@ -282,7 +283,7 @@ async function main(): Promise<number> {
   let stack: Stack | undefined;
   let bare: (DevServer & { port: number; logFile: string }) | undefined;
   let bareWithLog: (DevServer & { port: number; logFile: string }) | undefined;
-  let authProbe: DevServer | undefined;
+  let authProbe: (DevServer & { port: number }) | undefined;
   try {
     const port = await freePort();
     log(`[bench] starting the stack on 127.0.0.1:${port} (state in ${workDir})`);
@@ -371,6 +372,29 @@ async function main(): Promise<number> {
           `${result.pass ? "PASS" : "FAIL"} auth.refresh: ${result.rps} refresh grants/s (p50 ${result.p50} ms, p99 ${result.p99} ms), ${result.non2xx} non-2xx, ${result.errors} errors\n`,
         );
       }
+    }
+    if (authProbe && authBenches.includes("feed")) {
+      const result = await benchFeed(authProbe.port, {
+        warmupS: WARMUP_S,
+        durationS: DURATION_S,
+        rounds: ROUNDS,
+        connections: CONNECTIONS,
+        log,
+      });
+      allPass &&= result.pass;
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      const line = (name: "latest" | "ranked" | "search") =>
+        result.corpus.sizes
+          .map((size) => {
+            const m = result[name][size];
+            return `${size.toLocaleString("en")} posts: ${m?.rps} req/s, p99 ${m?.p99} ms`;
+          })
+          .join(" | ");
+      process.stdout.write(
+        `${result.pass ? "PASS" : "FAIL"} feed: latest ${line("latest")}: p99 growth ${result.p99Growth.latest}× (target ≤ ${result.target}×); ` +
+          `ranked ${line("ranked")}: p99 growth ${result.p99Growth.ranked}×; search ${line("search")}: p99 growth ${result.p99Growth.search}× (reported)` +
+          `${result.failedRequests ? `; ${result.failedRequests} failed requests` : ""}\n`,
+      );
     }
     return allPass ? 0 : 1;
   } finally {

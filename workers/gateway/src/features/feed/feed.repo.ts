@@ -9,7 +9,7 @@ import {
   subscription,
   subscriptionPlan,
 } from "@fun/db";
-import { and, desc, eq, gt, inArray, isNull, lt, lte, notExists, or } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 
 export type FeedAlgo = "latest" | "ranked";
 
@@ -82,7 +82,11 @@ export function feedPage(
       and(
         eq(contentTenantMap.tenantId, tenantId),
         eq(contentTenantMap.status, "published"),
-        lte(contentTenantMap.publishAt, now),
+        // The ranked feed must walk its own index, so its time bound is kept out of the planner's
+        // sight (`+col`): otherwise SQLite walks the latest index and sorts every post.
+        options.algo === "ranked"
+          ? sql`+${contentTenantMap.publishAt} <= ${now}`
+          : lte(contentTenantMap.publishAt, now),
         cursor
           ? or(lt(key, cursor.key), and(eq(key, cursor.key), lt(contentTenantMap.contentId, cursor.id)))
           : undefined,

@@ -1,6 +1,9 @@
 import type { CoreDb } from "@fun/db";
 import { sql } from "drizzle-orm";
 
+// Every search starts from the FTS5 match (CROSS JOIN fixes SQLite's join order): left to itself,
+// the planner may walk all of a brand's posts and probe the FTS table for each.
+
 /** What every search is scoped and filtered by, besides its MATCH expression. */
 export interface SearchScope {
   match: string;
@@ -30,8 +33,8 @@ export function searchProfiles(db: CoreDb, scope: SearchScope) {
   return db.all<ProfileHit>(sql`
     SELECT p.id, p.handle, p.display_name, p.bio
     FROM search_fts
-    JOIN search_entry e ON e.id = search_fts.rowid
-    JOIN profile p ON p.id = e.subject_id
+    CROSS JOIN search_entry e ON e.id = search_fts.rowid
+    CROSS JOIN profile p ON p.id = e.subject_id
     JOIN profile_tenant pt ON pt.profile_id = p.id AND pt.tenant_id = e.tenant_id AND pt.is_visible = 1
     WHERE search_fts MATCH ${scope.match} AND e.tenant_id = ${scope.tenantId}
       AND ${noBlock(sql`p.id`, scope.viewerProfileId)}
@@ -54,8 +57,8 @@ export interface ContentHit {
 
 const contentHits = (scope: SearchScope) => sql`
     FROM search_fts
-    JOIN search_entry e ON e.id = search_fts.rowid
-    JOIN content c ON c.id = e.subject_id
+    CROSS JOIN search_entry e ON e.id = search_fts.rowid
+    CROSS JOIN content c ON c.id = e.subject_id
     JOIN content_tenant_map m ON m.content_id = c.id AND m.tenant_id = e.tenant_id
     JOIN profile_tenant pt ON pt.profile_id = c.creator_profile_id AND pt.tenant_id = e.tenant_id AND pt.is_visible = 1
     WHERE search_fts MATCH ${scope.match} AND e.tenant_id = ${scope.tenantId}
