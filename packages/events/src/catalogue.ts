@@ -39,6 +39,11 @@ export const EVENT_CATALOGUE = {
       "A profile's name, handle, bio or presence on a brand changed: readers such as search refresh it.",
     data: z.object({ profileId: z.string() }),
   },
+  "fun.profile.followed": {
+    source: "social",
+    description: "A profile started following another, on the brand named by `tenantId`.",
+    data: z.object({ followerId: z.string(), followeeId: z.string(), tenantId: tenantSlug }),
+  },
   "fun.media.fingerprint.ready": {
     source: "media",
     description: "An asset's SHA-256 and perceptual hashes are stored.",

@@ -15,6 +15,7 @@ import { registerJwks } from "./features/identity/jwks.route";
 import { registerRotateKeys } from "./features/identity/rotateKeys.route";
 import { registerGetMe } from "./features/me/getMe.route";
 import { registerPatchMe } from "./features/me/patchMe.route";
+import { registerNotifications } from "./features/notifications/notifications.routes";
 import { registerAuthorize } from "./features/oauth/authorize.route";
 import { registerDiscovery } from "./features/oauth/discovery.route";
 import { registerLogout } from "./features/oauth/logout.route";
@@ -29,6 +30,7 @@ import { registerSearch } from "./features/search/search.route";
 import { registerSessions } from "./features/sessions/sessions.routes";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { registerUpstream } from "./features/upstream/upstream.routes";
+import { registerWebhooks } from "./features/webhooks/webhooks.routes";
 import { resolveHost } from "./middleware/resolve-host";
 
 /**
@@ -72,8 +74,10 @@ export function createGatewayApp(
   registerPublishing(app);
   registerLikes(app);
   registerGetFeed(app);
+  registerNotifications(app);
   registerSearch(app);
   registerFanLists(app);
+  registerWebhooks(app);
   options.extraRoutes?.(app);
   registerDocs(app);
   return app;

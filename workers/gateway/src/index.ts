@@ -5,6 +5,12 @@ import { findContent } from "./features/content/content.repo";
 import { publishDue } from "./features/content/publishing";
 import { consumeEvents, storeDeadLetters } from "./features/events/events.consumer";
 import { hostIndex } from "./features/tenants/tenant-directory";
+import {
+  deliverWebhooks,
+  markWebhooksDead,
+  WEBHOOKS_DEAD_LETTER_QUEUE,
+  WEBHOOKS_QUEUE,
+} from "./features/webhooks/delivery.consumer";
 
 export { KeyRing } from "../../../durable-objects/key-ring/key-ring";
 export { LoginThrottle } from "../../../durable-objects/login-throttle/login-throttle";
@@ -19,6 +25,8 @@ export default {
   fetch: app.fetch,
 
   async queue(batch, env) {
+    if (batch.queue === WEBHOOKS_QUEUE) return deliverWebhooks(batch, env);
+    if (batch.queue === WEBHOOKS_DEAD_LETTER_QUEUE) return markWebhooksDead(batch, env);
     if (batch.queue.endsWith("-dlq")) return storeDeadLetters(batch, env);
     return consumeEvents(batch, env);
   },

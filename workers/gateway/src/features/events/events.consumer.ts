@@ -1,11 +1,19 @@
 import { newId } from "@fun/core";
 import { createCoreDb, deadLetter } from "@fun/db";
 import { applyOnce, type EventProjection, parseEvent } from "@fun/events";
+import { notificationsInboxProjection } from "../notifications/inbox.projection";
+import { pushNotificationsFor } from "../notifications/push-notifications";
 import { searchIndexProjection } from "../search/search-index.projection";
+import { enqueueWebhookDeliveries, webhookFanoutProjection } from "../webhooks/fanout.projection";
 import { dailyCountProjection } from "./daily-count.projection";
 
 /** Every projection the gateway's events consumer feeds. Later features add theirs here. */
-export const PROJECTIONS: readonly EventProjection[] = [dailyCountProjection, searchIndexProjection];
+export const PROJECTIONS: readonly EventProjection[] = [
+  dailyCountProjection,
+  searchIndexProjection,
+  webhookFanoutProjection,
+  notificationsInboxProjection,
+];
 
 /** Seconds before a failed message is tried again; grows with each attempt. */
 export function retryDelaySeconds(attempts: number): number {
@@ -41,6 +49,9 @@ export async function consumeEvents(
         if (outcome !== "skipped")
           log({ level: "info", eventId: parsed.data.id, projection: projection.consumer, outcome });
       }
+      // Also after a duplicate: the first run may have stopped between its writes and this send.
+      await enqueueWebhookDeliveries(env, parsed.data);
+      await pushNotificationsFor(env, db, parsed.data);
       message.ack();
     } catch (error) {
       log({ level: "error", eventId: parsed.data.id, attempts: message.attempts, error: String(error) });

@@ -1,5 +1,6 @@
-import { block, type CoreDb, follow } from "@fun/db";
-import { and, eq, or } from "drizzle-orm";
+import { block, type CoreDb, follow, outbox } from "@fun/db";
+import { createEvent, type OutboxWriter } from "@fun/events";
+import { and, eq, exists, or } from "drizzle-orm";
 
 /** Whether either profile blocks the other: then neither sees, follows or reaches the other. */
 export async function blockedBetween(db: CoreDb, a: string, b: string): Promise<boolean> {
@@ -17,8 +18,34 @@ export async function blockedBetween(db: CoreDb, a: string, b: string): Promise<
   return row !== undefined;
 }
 
-export async function addFollow(db: CoreDb, followerId: string, followeeId: string): Promise<void> {
-  await db.insert(follow).values({ followerId, followeeId, createdAt: Date.now() }).onConflictDoNothing();
+/**
+ * Follows, announcing `fun.profile.followed` (on the brand where it happened) in the same batch only
+ * when the follow is new: the event row is written, then taken back if the follow already existed.
+ */
+export async function addFollow(
+  db: CoreDb,
+  writer: OutboxWriter,
+  relation: { followerId: string; followeeId: string; tenant: { id: string; slug: string } },
+): Promise<void> {
+  const { followerId, followeeId, tenant } = relation;
+  const followed = createEvent(
+    "fun.profile.followed",
+    { followerId, followeeId, tenantId: tenant.slug },
+    { tenantId: tenant.id, subject: followeeId },
+  );
+  const existing = and(eq(follow.followerId, followerId), eq(follow.followeeId, followeeId));
+  await db.batch([
+    writer.insert(followed),
+    db
+      .delete(outbox)
+      .where(
+        and(
+          eq(outbox.id, followed.id),
+          exists(db.select({ one: follow.followerId }).from(follow).where(existing)),
+        ),
+      ),
+    db.insert(follow).values({ followerId, followeeId, createdAt: Date.now() }).onConflictDoNothing(),
+  ]);
 }
 
 export async function removeFollow(db: CoreDb, followerId: string, followeeId: string): Promise<void> {

@@ -49,10 +49,10 @@ async function parties(c: Context<GatewayEnv>, targetId: string) {
   return { db, me };
 }
 
-function tenantIdOf(c: Context<GatewayEnv>): string {
+function tenantOf(c: Context<GatewayEnv>) {
   const host = c.get("host");
   if (host.kind !== "tenant") throw new ApiError("not_found", "Profiles are served on a brand's host.");
-  return host.tenant.id;
+  return host.tenant;
 }
 
 export function registerSocial(app: OpenAPIHono<GatewayEnv>) {
@@ -60,12 +60,13 @@ export function registerSocial(app: OpenAPIHono<GatewayEnv>) {
     const { id } = c.req.valid("param");
     const { db, me } = await parties(c, id);
     // A blocked caller is told the profile does not exist, exactly as if it were not on this brand.
+    const tenant = tenantOf(c);
     const [target, blocked] = await Promise.all([
-      findVisibleProfile(db, tenantIdOf(c), { id }),
+      findVisibleProfile(db, tenant.id, { id }),
       blockedBetween(db, me, id),
     ]);
     if (!target || blocked) throw new ApiError("not_found", "No such profile on this brand.");
-    await addFollow(db, me, id);
+    await addFollow(db, c.get("services").outbox, { followerId: me, followeeId: id, tenant });
     return c.json({ profileId: id, following: true }, 200);
   });
 
