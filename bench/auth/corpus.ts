@@ -65,7 +65,7 @@ async function addPosts(db: D1Database, from: number, to: number, now: number): 
          INSERT INTO content (id, creator_profile_id, canonical_tenant_id, title, caption, price_cents, visibility, tags, rating, created_at, updated_at)
          SELECT 'cnt_B' || ${pad("n")}, 'prf_BENCHC' || printf('%020d', n % ${BENCH_CREATORS}), '${tenant}',
            ${word(31)} || ' ' || ${word(17)} || ' ' || ${word(3)}, 'Bench post ' || n, 0, 'public',
-           json_array(${word(11)}), CASE WHEN n % 2 = 0 THEN 'general' ELSE 'explicit' END,
+           json_array(${word(11)}), CASE WHEN n % 3 = 0 THEN 'explicit' ELSE 'general' END,
            ${newest} - (${LARGEST} - n) * ${SPACING_MS}, ${newest} - (${LARGEST} - n) * ${SPACING_MS}
          FROM i`,
       )

@@ -1,4 +1,5 @@
 export * from "./api-error";
 export * from "./app";
+export * from "./cursor";
 export * from "./problem";
 export * from "./route";

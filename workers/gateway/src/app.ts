@@ -2,6 +2,7 @@ import { createApi } from "@fun/http";
 import type { GatewayEnv } from "./context";
 import { registerAccounts } from "./features/accounts";
 import { registerBrandAuth } from "./features/brand-auth/brandAuth.routes";
+import { registerContentAssets } from "./features/content/assets.route";
 import { registerContent } from "./features/content/content.routes";
 import { registerLikes } from "./features/content/likes.routes";
 import { registerPublishing } from "./features/content/publishing.routes";
@@ -73,6 +74,7 @@ export function createGatewayApp(
   registerContent(app);
   registerPublishing(app);
   registerLikes(app);
+  registerContentAssets(app);
   registerGetFeed(app);
   registerNotifications(app);
   registerSearch(app);

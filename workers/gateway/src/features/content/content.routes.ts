@@ -190,7 +190,7 @@ async function present(
 }
 
 /** The post and the caller's right to `action` on it (owner, or staff with scope on this brand). */
-async function forChange(c: Context<GatewayEnv>, id: string, action: Action) {
+export async function forChange(c: Context<GatewayEnv>, id: string, action: Action) {
   const db = c.get("services").db;
   const [found, principal] = await Promise.all([
     findContent(db, id),

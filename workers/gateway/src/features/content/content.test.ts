@@ -192,3 +192,26 @@ describe("changing and removing a post", () => {
     expect((await send("GET", `/v1/content/${post.id}`, await token("creator"))).status).toBe(200);
   });
 });
+
+describe("uploading assets", () => {
+  it("is not built yet: 501 to the post's creator, refused to anyone else first", async () => {
+    const post = await create({ title: "With media", visibility: "public" });
+    await expectProblem(await send("POST", `/v1/content/${post.id}/assets`), 401, "unauthenticated");
+    await expectProblem(
+      await send("POST", `/v1/content/${post.id}/assets`, await token("fan")),
+      404,
+      "not_found",
+    );
+    await publishOn(post.id, "girlfanz");
+    await expectProblem(
+      await send("POST", `/v1/content/${post.id}/assets`, await token("fan")),
+      403,
+      "forbidden",
+    );
+    await expectProblem(
+      await send("POST", `/v1/content/${post.id}/assets`, await token("creator")),
+      501,
+      "not_implemented",
+    );
+  });
+});

@@ -1,10 +1,9 @@
-import { fromBase64Url, toBase64Url } from "@fun/core";
-import { ApiError, defineRoute } from "@fun/http";
+import { decodeCursor, defineRoute, encodeCursor } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { creatorCaller, listNotFound } from "./fanLists.caller";
-import { fanListMemberPage, findFanList, type MemberCursor } from "./fanLists.repo";
+import { fanListMemberPage, findFanList } from "./fanLists.repo";
 import { FanListMemberPageSchema, FanListMembersQuery, FanListParams, iso, secured } from "./fanLists.schema";
 
 const route = defineRoute({
@@ -26,37 +25,13 @@ const route = defineRoute({
 
 const CURSOR_PROFILE_ID = /^prf_[0-9A-Z]{26}$/;
 
-function readCursor(text: string | undefined): MemberCursor | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const { t, id } = JSON.parse(new TextDecoder().decode(fromBase64Url(text))) as {
-      t?: unknown;
-      id?: unknown;
-    };
-    if (
-      typeof t === "number" &&
-      Number.isSafeInteger(t) &&
-      typeof id === "string" &&
-      CURSOR_PROFILE_ID.test(id)
-    )
-      return { addedAt: t, profileId: id };
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new ApiError("validation_failed", "The cursor is not one this listing gave out.", {
-    errors: [{ location: "query", path: "cursor", message: "not a member cursor" }],
-  });
-}
-
-const writeCursor = (cursor: MemberCursor) =>
-  toBase64Url(new TextEncoder().encode(JSON.stringify({ t: cursor.addedAt, id: cursor.profileId })));
-
 export function registerListFanListMembers(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
     const { db, creatorId } = await creatorCaller(c);
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const cursor = readCursor(query.cursor);
+    const position = decodeCursor(query.cursor, "the member list", CURSOR_PROFILE_ID);
+    const cursor = position && { addedAt: position.key, profileId: position.id };
     if (!(await findFanList(db, creatorId, id))) throw listNotFound();
     const rows = await fanListMemberPage(db, id, { ...(cursor ? { cursor } : {}), limit: query.limit + 1 });
     const page = rows.slice(0, query.limit);
@@ -65,7 +40,10 @@ export function registerListFanListMembers(app: OpenAPIHono<GatewayEnv>) {
     return c.json(
       {
         items: page.map((row) => ({ ...row, addedAt: iso(row.addedAt) })),
-        nextCursor: rows.length > query.limit && last ? writeCursor(last) : null,
+        nextCursor:
+          rows.length > query.limit && last
+            ? encodeCursor("the member list", { key: last.addedAt, id: last.profileId })
+            : null,
       },
       200,
     );

@@ -9,16 +9,13 @@ import {
   subscription,
   subscriptionPlan,
 } from "@fun/db";
+import type { KeysetPosition } from "@fun/http";
 import { and, desc, eq, gt, inArray, isNull, lt, lte, notExists, or, sql } from "drizzle-orm";
 
 export type FeedAlgo = "latest" | "ranked";
 
-export interface FeedCursor {
-  /** The order key of the last item shown: its publish_at (latest) or rank_score (ranked). */
-  key: number;
-  /** Its content id: the tie-breaker, so a page never repeats or skips posts with the same key. */
-  id: string;
-}
+/** Where a page ended: its last post's order key (publish_at or rank_score) and id, the tie-breaker. */
+export type FeedCursor = KeysetPosition;
 
 /**
  * One page of a follower's feed on one brand: posts published there by creators the follower

@@ -1,12 +1,11 @@
-import { fromBase64Url, toBase64Url } from "@fun/core";
-import { ApiError, defineRoute } from "@fun/http";
+import { ApiError, decodeCursor, defineRoute, encodeCursor } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { findOwnProfile } from "../me/me.repo";
 import { requireFeature, viewerOfProfile } from "../tenants/feature-flags";
 import { hostIndex } from "../tenants/tenant-directory";
-import { entitledIds, type FeedAlgo, type FeedCursor, feedPage } from "./feed.repo";
+import { entitledIds, feedPage } from "./feed.repo";
 
 const FeedItemSchema = z
   .object({
@@ -59,32 +58,6 @@ const route = defineRoute({
   },
 });
 
-const CURSOR_ID = /^cnt_[0-9A-Z]{26}$/;
-
-function readCursor(text: string | undefined, algo: FeedAlgo): FeedCursor | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const value = JSON.parse(new TextDecoder().decode(fromBase64Url(text))) as unknown;
-    const { a, k, id } = value as { a?: unknown; k?: unknown; id?: unknown };
-    if (
-      a === algo &&
-      typeof k === "number" &&
-      Number.isFinite(k) &&
-      typeof id === "string" &&
-      CURSOR_ID.test(id)
-    )
-      return { key: k, id };
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new ApiError("validation_failed", `The cursor is not one this feed gave out for algo=${algo}.`, {
-    errors: [{ location: "query", path: "cursor", message: "not a feed cursor" }],
-  });
-}
-
-const writeCursor = (algo: FeedAlgo, cursor: FeedCursor) =>
-  toBase64Url(new TextEncoder().encode(JSON.stringify({ a: algo, k: cursor.key, id: cursor.id })));
-
 export function registerGetFeed(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
     const host = c.get("host");
@@ -98,7 +71,7 @@ export function registerGetFeed(app: OpenAPIHono<GatewayEnv>) {
     const db = c.get("services").db;
     const profile = await findOwnProfile(db, c.get("auth").claims.subject);
     if (query.algo === "ranked") requireFeature(host.tenant, "feedRanked", viewerOfProfile(profile));
-    const cursor = readCursor(query.cursor, query.algo);
+    const position = decodeCursor(query.cursor, `feed.${query.algo}`, /^cnt_[0-9A-Z]{26}$/);
     if (!profile) return c.json({ items: [], nextCursor: null }, 200);
     const me = profile.id;
     const now = Date.now();
@@ -106,7 +79,7 @@ export function registerGetFeed(app: OpenAPIHono<GatewayEnv>) {
       algo: query.algo,
       tenantId: host.tenant.id,
       followerId: me,
-      ...(cursor ? { cursor } : {}),
+      ...(position ? { cursor: position } : {}),
       limit: query.limit + 1,
       now,
     });
@@ -131,7 +104,7 @@ export function registerGetFeed(app: OpenAPIHono<GatewayEnv>) {
         })),
         nextCursor:
           rows.length > query.limit && last && last.key !== null
-            ? writeCursor(query.algo, { key: last.key, id: last.id })
+            ? encodeCursor(`feed.${query.algo}`, { key: last.key, id: last.id })
             : null,
       },
       200,

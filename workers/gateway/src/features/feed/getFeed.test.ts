@@ -60,13 +60,20 @@ describe("the latest feed", () => {
     const { token, profileId } = await follower();
     const local = await post("girlfanz only");
     const shared = await post("everywhere");
-    await send("POST", `/v1/content/${shared}:crosspost`, await creatorToken(), { tenants: ["pupfanz"] });
+    const pupOnly = await post("girlfanz and pupfanz");
+    await send("POST", `/v1/content/${shared}:crosspost`, await creatorToken(), {
+      tenants: ["pupfanz", "daddyfanz"],
+    });
+    await send("POST", `/v1/content/${pupOnly}:crosspost`, await creatorToken(), { tenants: ["pupfanz"] });
     const pupToken = await accessToken({ accountId: `acc_${profileId.slice(4)}`, brand: "pupfanz" });
-    const pup = await feed(pupToken, "", "pupfanz");
-    expect(pup.items.map((item) => item.id)).toContain(shared);
-    expect(pup.items.map((item) => item.id)).not.toContain(local);
+    const pup = (await feed(pupToken, "", "pupfanz")).items.map((item) => item.id);
+    expect(pup).toEqual(expect.arrayContaining([shared, pupOnly]));
+    expect(pup).not.toContain(local);
     const daddyToken = await accessToken({ accountId: `acc_${profileId.slice(4)}`, brand: "daddyfanz" });
-    expect((await feed(daddyToken, "", "daddyfanz")).items).toEqual([]);
+    expect((await feed(daddyToken, "", "daddyfanz")).items.map((item) => item.id)).toEqual([shared]);
+    expect((await feed(token)).items.map((item) => item.id)).toEqual(
+      expect.arrayContaining([local, shared, pupOnly]),
+    );
 
     await send(
       "DELETE",

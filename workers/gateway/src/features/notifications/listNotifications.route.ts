@@ -1,10 +1,9 @@
-import { fromBase64Url, toBase64Url } from "@fun/core";
-import { ApiError, defineRoute } from "@fun/http";
+import { decodeCursor, defineRoute, encodeCursor } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { callerInbox } from "./inbox-owner";
-import { type InboxCursor, inboxPage, NOTIFICATION_ID, unreadCount } from "./notifications.repo";
+import { inboxPage, NOTIFICATION_ID, unreadCount } from "./notifications.repo";
 import { NotificationPageSchema } from "./notifications.schema";
 
 const route = defineRoute({
@@ -31,35 +30,11 @@ const route = defineRoute({
   },
 });
 
-function readCursor(text: string | undefined): InboxCursor | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const { t, id } = JSON.parse(new TextDecoder().decode(fromBase64Url(text))) as {
-      t?: unknown;
-      id?: unknown;
-    };
-    if (
-      typeof t === "number" &&
-      Number.isSafeInteger(t) &&
-      typeof id === "string" &&
-      NOTIFICATION_ID.test(id)
-    )
-      return { at: t, id };
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new ApiError("validation_failed", "The cursor is not one this list gave out.", {
-    errors: [{ location: "query", path: "cursor", message: "not a notifications cursor" }],
-  });
-}
-
-const writeCursor = (cursor: InboxCursor) =>
-  toBase64Url(new TextEncoder().encode(JSON.stringify({ t: cursor.at, id: cursor.id })));
-
 export function registerListNotifications(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
     const query = c.req.valid("query");
-    const cursor = readCursor(query.cursor);
+    const position = decodeCursor(query.cursor, "notifications", NOTIFICATION_ID);
+    const cursor = position && { at: position.key, id: position.id };
     const { db, tenantId, profileId } = await callerInbox(c);
     c.header("Cache-Control", "private, no-store");
     if (!profileId) return c.json({ items: [], nextCursor: null, unreadCount: 0 }, 200);
@@ -84,7 +59,9 @@ export function registerListNotifications(app: OpenAPIHono<GatewayEnv>) {
           read: row.readAt !== null,
         })),
         nextCursor:
-          rows.length > query.limit && last ? writeCursor({ at: last.createdAt, id: last.id }) : null,
+          rows.length > query.limit && last
+            ? encodeCursor("notifications", { key: last.createdAt, id: last.id })
+            : null,
         unreadCount: unread,
       },
       200,

@@ -15,34 +15,25 @@ describe("search queries", () => {
     expect(queryWords("one two three four five six seven eight nine")).toHaveLength(8);
   });
 
-  it("scopes to the brand and kind, expands synonyms, and bakes safe search and the blocklist in", () => {
-    const plan = searchPlan(["pup", "hood"], {
-      tenantId: "ten_01ABC",
-      kind: "content",
-      safe: true,
-      settings,
-    });
-    expect(plan).toEqual({
+  it("expands synonyms, matches the typed word as a prefix, and bakes the blocklist in", () => {
+    expect(searchPlan(["pup", "hood"], settings)).toEqual({
       kind: "match",
       words: [["pup", "puppy", "pupper"], ["hood"]],
       expression:
-        '(((scope : ("tenantten01abc" AND "kindcontent") AND {title body tags} : (("pup"* OR "puppy" OR "pupper") AND ("hood"*))) NOT {title body tags} : ("minor")) NOT scope : "ratingexplicit")',
+        '({title body tags} : (("pup"* OR "puppy" OR "pupper") AND ("hood"*)) NOT {title body tags} : ("minor"))',
     });
-    const unsafe = searchPlan(["hood"], { tenantId: "ten_01ABC", kind: "profile", safe: false, settings });
-    expect(unsafe.kind === "match" && unsafe.expression).not.toContain("ratingexplicit");
-    expect(unsafe.kind === "match" && unsafe.expression).toContain('"kindprofile"');
+    expect(searchPlan(["beach"], settings, "tags")).toMatchObject({
+      expression: '(tags : (("beach"*)) NOT {title body tags} : ("minor"))',
+    });
+    expect(searchPlan(["beach"], { ...settings, blockedTerms: [] })).toMatchObject({
+      expression: '{title body tags} : (("beach"*))',
+    });
   });
 
   it("finds nothing for a blocked word, even through a synonym", () => {
     const withSynonym = { ...settings, synonyms: [["young", "minor"]] };
-    expect(searchPlan(["minor"], { tenantId: "t", kind: "content", safe: false, settings })).toEqual({
-      kind: "blocked",
-    });
-    expect(
-      searchPlan(["young"], { tenantId: "t", kind: "content", safe: false, settings: withSynonym }),
-    ).toEqual({
-      kind: "blocked",
-    });
+    expect(searchPlan(["minor"], settings)).toEqual({ kind: "blocked" });
+    expect(searchPlan(["young"], withSynonym)).toEqual({ kind: "blocked" });
   });
 
   it("writes the same scope tokens the index stores", () => {

@@ -1,15 +1,15 @@
 import type { SearchSettings } from "@fun/tenancy";
 
 /**
- * Turns what someone typed into an FTS5 MATCH expression for one brand. Everything the brand
- * decides is part of the expression itself, so the index does the filtering:
+ * Turns what someone typed into an FTS5 MATCH expression for one brand:
  *
- * - tenancy and kind: every row's `scope` column holds tokens for its brand, kind and rating, and
- *   the expression requires this brand's and this kind's;
  * - synonyms (the brand's voice): each typed word matches any word of its synonym group;
- * - safe search: `NOT scope:ratingexplicit`;
- * - blocklist: `NOT` any blocked word in the text columns; a query that asks for a blocked word
- *   finds nothing at all.
+ * - blocklist: `NOT` any blocked word in the text columns, so posts carrying one are never found;
+ *   a query that asks for a blocked word finds nothing at all.
+ *
+ * Brand, kind and safe search are filtered in SQL on the matches (search.repo.ts), not in the
+ * MATCH: every row's `scope` column holds tokens for them (for ad hoc queries), but a brand's
+ * token is on a third of all rows and ANDing such long lists costs FTS5 ~8× more at 1M posts.
  *
  * Typed words never reach FTS5 syntax: they are split into letters and digits and quoted.
  */
@@ -51,20 +51,15 @@ export type SearchPlan = { kind: "blocked" } | { kind: "match"; expression: stri
  * The MATCH expression for `words` on a brand. The typed word also matches as a prefix ("pupp"
  * finds "puppy"); its synonyms match whole. Each typed word must match (AND).
  */
-export function searchPlan(
-  words: string[],
-  options: { tenantId: string; kind: SearchKind; safe: boolean; settings: SearchSettings; columns?: string },
-): SearchPlan {
-  const blocked = new Set(options.settings.blockedTerms);
-  const expanded = words.map((word) => expand(word, options.settings));
+export function searchPlan(words: string[], settings: SearchSettings, columns = TEXT_COLUMNS): SearchPlan {
+  const blocked = new Set(settings.blockedTerms);
+  const expanded = words.map((word) => expand(word, settings));
   if (expanded.some((group) => group.some((word) => blocked.has(word)))) return { kind: "blocked" };
   const wanted = expanded
     .map(([word, ...synonyms]) => `(${[`${quote(word ?? "")}*`, ...synonyms.map(quote)].join(" OR ")})`)
     .join(" AND ");
-  const columns = options.columns ?? TEXT_COLUMNS;
-  let expression = `(scope : (${quote(scopeToken("tenant", options.tenantId))} AND ${quote(scopeToken("kind", options.kind))}) AND ${columns} : (${wanted}))`;
+  let expression = `${columns} : (${wanted})`;
   if (blocked.size > 0)
     expression = `(${expression} NOT ${TEXT_COLUMNS} : (${[...blocked].map(quote).join(" OR ")}))`;
-  if (options.safe) expression = `(${expression} NOT scope : ${quote(scopeToken("rating", "explicit"))})`;
   return { kind: "match", expression, words: expanded };
 }

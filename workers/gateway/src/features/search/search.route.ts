@@ -4,11 +4,14 @@ import type { GatewayEnv } from "../../context";
 import { callerOf, identifyAccount } from "../../middleware/authenticate";
 import { findOwnProfile } from "../me/me.repo";
 import { requireFeature, viewerOfProfile } from "../tenants/feature-flags";
-import { searchContent, searchProfiles, tagsOfMatches } from "./search.repo";
-import { queryWords, type SearchKind, searchPlan } from "./search-query";
+import { type SearchScope, searchContent, searchProfiles, TAG_SAMPLE, tagsOfMatches } from "./search.repo";
+import { queryWords, searchPlan } from "./search-query";
 
 /** Results are ranked by relevance, so pages are offsets; this deep is as far as they go. */
 const MAX_OFFSET = 500;
+/** The first try filters the best WINDOW_FACTOR × (offset + page) FTS matches, at least MIN_WINDOW. */
+const WINDOW_FACTOR = 4;
+const MIN_WINDOW = 200;
 
 const ProfileResult = z
   .object({ id: z.string(), handle: z.string(), displayName: z.string(), bio: z.string().nullable() })
@@ -40,7 +43,7 @@ const route = defineRoute({
     "Safe search hides explicit posts: on by default where the brand says so, `safe=off` needs a signed-in caller.",
     "Words on the brand's blocklist are never found, and a query asking for one finds nothing.",
     "Posts show only where live and their creator's presence is visible; nothing of anyone with a block between them and the caller shows.",
-    `Pages are offsets into the ranking (\`cursor\`), up to ${MAX_OFFSET} results deep. \`type=tags\` counts the tags of the best ${1000} matching posts.`,
+    `Pages are offsets into the ranking (\`cursor\`), up to ${MAX_OFFSET} results deep. \`type=tags\` counts the tags of the best ${TAG_SAMPLE} matching posts (drawn from the best ${WINDOW_FACTOR * TAG_SAMPLE} matches).`,
   ].join(" "),
   security: [{}, { bearerAuth: [] }],
   middleware: [identifyAccount] as const,
@@ -94,31 +97,31 @@ export function registerSearch(app: OpenAPIHono<GatewayEnv>) {
       });
     }
     const safe = query.safe === undefined ? tenant.settings.search.safeByDefault : query.safe === "on";
-    const kind: SearchKind = query.type === "profiles" ? "profile" : "content";
-    const plan = searchPlan(words, {
-      tenantId: tenant.id,
-      kind,
-      safe,
-      settings: tenant.settings.search,
-      ...(query.type === "tags" ? { columns: "tags" } : {}),
-    });
+    const plan = searchPlan(words, tenant.settings.search, query.type === "tags" ? "tags" : undefined);
     c.header("Cache-Control", "private, no-store");
     if (plan.kind === "blocked") return c.json({ type: query.type, words, items: [], nextCursor: null }, 200);
 
     const offset = Number(query.cursor ?? 0);
-    const scope = {
+    const scope: SearchScope = {
       match: plan.expression,
       tenantId: tenant.id,
       viewerProfileId: profile?.id ?? null,
+      safe,
       now: Date.now(),
       limit: query.limit + 1,
       offset,
+      window: Math.max(MIN_WINDOW, WINDOW_FACTOR * (offset + query.limit + 1)),
+    };
+    /** Filters the best matches first; a short page from a full window is asked again over all of them. */
+    const exact = async <T>(search: (scope: SearchScope) => Promise<T[]>): Promise<T[]> => {
+      const rows = await search(scope);
+      return rows.length > query.limit ? rows : search({ ...scope, window: null });
     };
     const next = (found: number) =>
       found > query.limit && offset + query.limit < MAX_OFFSET ? String(offset + query.limit) : null;
 
     if (query.type === "profiles") {
-      const rows = await searchProfiles(db, scope);
+      const rows = await exact((at) => searchProfiles(db, at));
       const items = rows.slice(0, query.limit).map((row) => ({
         id: row.id,
         handle: row.handle,
@@ -128,7 +131,7 @@ export function registerSearch(app: OpenAPIHono<GatewayEnv>) {
       return c.json({ type: query.type, words, items, nextCursor: next(rows.length) }, 200);
     }
     if (query.type === "content") {
-      const rows = await searchContent(db, scope);
+      const rows = await exact((at) => searchContent(db, at));
       const items = rows.slice(0, query.limit).map((row) => ({
         id: row.id,
         creatorProfileId: row.creator_profile_id,
@@ -146,7 +149,7 @@ export function registerSearch(app: OpenAPIHono<GatewayEnv>) {
     // Tags: those of the matching posts that a searched word (or its synonym) begins.
     const blocked = new Set(tenant.settings.search.blockedTerms);
     const wanted = plan.words.flat();
-    const tags = (await tagsOfMatches(db, scope)).filter(
+    const tags = (await tagsOfMatches(db, { ...scope, window: WINDOW_FACTOR * TAG_SAMPLE })).filter(
       ({ tag }) =>
         wanted.some((word) => tag.startsWith(word)) &&
         !tag.split(/[^a-z0-9]+/).some((part) => blocked.has(part)),

@@ -227,4 +227,51 @@ describe("search", () => {
       .first<{ n: number }>();
     expect(receipts?.n).toBe(1);
   });
+
+  it("stays exact when the best matches are all filtered out: a safe post behind 210 explicit ones", async () => {
+    const creator = await newPerson({ present: true, creator: true });
+    const word = unique();
+    const now = Date.now();
+    const posts = Array.from(
+      { length: 211 },
+      (_, i) => `cnt_${String(i).padStart(10, "0")}${word.slice(2).toUpperCase().padEnd(16, "0")}`,
+    );
+    await env.DB.batch(
+      posts.flatMap((id, i) => {
+        const safe = i === 210;
+        return [
+          env.DB.prepare(
+            "INSERT INTO content (id, creator_profile_id, canonical_tenant_id, title, visibility, rating, created_at, updated_at) VALUES (?, ?, ?, ?, 'public', ?, ?, ?)",
+          ).bind(
+            id,
+            creator.profileId,
+            SEED.tenants.girlfanz.id,
+            safe ? `A long calm title about ${word} and more` : word,
+            safe ? "general" : "explicit",
+            now,
+            now,
+          ),
+          env.DB.prepare(
+            "INSERT INTO content_tenant_map (id, content_id, tenant_id, status, publish_at, created_at, updated_at) VALUES (?, ?, ?, 'published', ?, ?, ?)",
+          ).bind(`ctm_${id.slice(4)}`, id, SEED.tenants.girlfanz.id, now, now, now),
+        ];
+      }),
+    );
+    const events = posts.map((contentId, i) => ({
+      id: `window-${i}`,
+      timestamp: new Date(),
+      attempts: 1,
+      body: createEvent(
+        "fun.content.updated",
+        { contentId, change: "edited" },
+        { tenantId: SEED.tenants.girlfanz.id },
+      ),
+    }));
+    await consumeEvents(createMessageBatch("fun-events", events), env, [searchIndexProjection]);
+    expect(ids(await search(`q=${word}`))).toEqual([posts[210]]);
+    const fan = await newPerson({ present: true });
+    expect((await search(`q=${word}&safe=off&limit=50`, "girlfanz", await tokenOf(fan))).items).toHaveLength(
+      50,
+    );
+  });
 });

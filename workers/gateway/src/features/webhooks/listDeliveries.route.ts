@@ -1,9 +1,8 @@
-import { fromBase64Url, toBase64Url } from "@fun/core";
-import { ApiError, defineRoute } from "@fun/http";
+import { decodeCursor, defineRoute, encodeCursor } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { brandOf, manageWebhooks, noSuchEndpoint } from "./webhook-access";
-import { type DeliveryCursor, deliveryPage, findEndpoint } from "./webhooks.repo";
+import { deliveryPage, findEndpoint } from "./webhooks.repo";
 import { DeliveryPage, DeliveryQuery, EndpointIdParam } from "./webhooks.schema";
 
 const route = defineRoute({
@@ -26,34 +25,14 @@ const route = defineRoute({
 
 const DELIVERY_ID = /^msg_[0-9A-Z]{26}$/;
 
-function readCursor(text: string | undefined): DeliveryCursor | undefined {
-  if (text === undefined) return undefined;
-  try {
-    const { t, id } = JSON.parse(new TextDecoder().decode(fromBase64Url(text))) as {
-      t?: unknown;
-      id?: unknown;
-    };
-    if (typeof t === "number" && Number.isSafeInteger(t) && typeof id === "string" && DELIVERY_ID.test(id)) {
-      return { createdAt: t, id };
-    }
-  } catch {
-    // Falls through to the refusal below.
-  }
-  throw new ApiError("validation_failed", "The cursor is not one this delivery log gave out.", {
-    errors: [{ location: "query", path: "cursor", message: "not a delivery log cursor" }],
-  });
-}
-
-const writeCursor = (cursor: DeliveryCursor) =>
-  toBase64Url(new TextEncoder().encode(JSON.stringify({ t: cursor.createdAt, id: cursor.id })));
-
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
 
 export function registerListDeliveries(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
     const { id } = c.req.valid("param");
     const query = c.req.valid("query");
-    const cursor = readCursor(query.cursor);
+    const position = decodeCursor(query.cursor, "the delivery log", DELIVERY_ID);
+    const cursor = position && { createdAt: position.key, id: position.id };
     const db = c.get("services").db;
     if (!(await findEndpoint(db, brandOf(c), id))) throw noSuchEndpoint();
     const rows = await deliveryPage(db, id, { ...(cursor ? { cursor } : {}), limit: query.limit + 1 });
@@ -81,7 +60,9 @@ export function registerListDeliveries(app: OpenAPIHono<GatewayEnv>) {
           })),
         })),
         nextCursor:
-          rows.length > query.limit && last ? writeCursor({ createdAt: last.createdAt, id: last.id }) : null,
+          rows.length > query.limit && last
+            ? encodeCursor("the delivery log", { key: last.createdAt, id: last.id })
+            : null,
       },
       200,
     );
