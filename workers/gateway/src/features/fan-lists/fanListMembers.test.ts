@@ -176,6 +176,26 @@ describe("fan list members", () => {
     expect(await response.json()).toEqual({ added: 100, memberCount: 100 });
   });
 
+  it("takes a fan off the creator's lists when either blocks the other", async () => {
+    const creator = await signedIn("creator");
+    const [blocked, blocker, kept] = [
+      await follower(creator),
+      await follower(creator),
+      await follower(creator),
+    ];
+    const list = await listOf(creator);
+    expect((await add(creator, list, [blocked.profileId, blocker.profileId, kept.profileId])).status).toBe(
+      200,
+    );
+    expect((await callBrand("POST", `/v1/profiles/${blocked.profileId}/block`, creator.auth)).status).toBe(
+      200,
+    );
+    expect((await callBrand("POST", `/v1/profiles/${creator.profileId}/block`, blocker.auth)).status).toBe(
+      200,
+    );
+    expect(await storedMembers(list)).toEqual([kept.profileId]);
+  });
+
   it("deleting a list removes its members, not the fans", async () => {
     const creator = await signedIn("creator");
     const fan = await follower(creator);

@@ -1,6 +1,6 @@
-import { block, type CoreDb, follow, outbox } from "@fun/db";
+import { block, type CoreDb, fanList, fanListMember, follow, outbox } from "@fun/db";
 import { createEvent, type OutboxWriter } from "@fun/events";
-import { and, eq, exists, or } from "drizzle-orm";
+import { and, eq, exists, inArray, or } from "drizzle-orm";
 
 /** Whether either profile blocks the other: then neither sees, follows or reaches the other. */
 export async function blockedBetween(db: CoreDb, a: string, b: string): Promise<boolean> {
@@ -53,7 +53,10 @@ export async function removeFollow(db: CoreDb, followerId: string, followeeId: s
 }
 
 /** Blocks `blockedId` and ends any follow between the two, in one batch. */
+/** Blocks, ending follows both ways and taking each off the other's fan lists, in one batch. */
 export async function addBlock(db: CoreDb, blockerId: string, blockedId: string): Promise<void> {
+  const listsOf = (creatorId: string) =>
+    db.select({ id: fanList.id }).from(fanList).where(eq(fanList.creatorProfileId, creatorId));
   await db.batch([
     db.insert(block).values({ blockerId, blockedId, createdAt: Date.now() }).onConflictDoNothing(),
     db
@@ -62,6 +65,14 @@ export async function addBlock(db: CoreDb, blockerId: string, blockedId: string)
         or(
           and(eq(follow.followerId, blockerId), eq(follow.followeeId, blockedId)),
           and(eq(follow.followerId, blockedId), eq(follow.followeeId, blockerId)),
+        ),
+      ),
+    db
+      .delete(fanListMember)
+      .where(
+        or(
+          and(inArray(fanListMember.listId, listsOf(blockerId)), eq(fanListMember.fanProfileId, blockedId)),
+          and(inArray(fanListMember.listId, listsOf(blockedId)), eq(fanListMember.fanProfileId, blockerId)),
         ),
       ),
   ]);
