@@ -21,6 +21,8 @@ interface Measured {
   p50: number;
   p99: number;
   failed: number;
+  /** What failed: status classes and socket errors/timeouts. */
+  failures: { "4xx": number; "5xx": number; errors: number; timeouts: number };
 }
 
 type Reading = "feed.latest" | "feed.ranked" | "search.content";
@@ -61,11 +63,18 @@ async function run(
       headers: { ...request.headers, host: "girlfanz.localhost" },
     })),
   });
+  const counts = result as unknown as Record<"4xx" | "5xx", number>;
   return {
     rps: result.requests.total / result.duration,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failed: result.non2xx + result.errors + result.timeouts,
+    failures: {
+      "4xx": counts["4xx"],
+      "5xx": counts["5xx"],
+      errors: result.errors,
+      timeouts: result.timeouts,
+    },
   };
 }
 
@@ -112,11 +121,18 @@ async function readings(port: number, settings: AuthBenchSettings, size: number)
         `[bench] ${name} at ${size.toLocaleString("en")} posts, round ${round}/${settings.rounds}: ${Math.round(last?.rps ?? 0)} rps, p50 ${last?.p50} ms, p99 ${last?.p99} ms`,
       );
     }
+    const sum = (pick: (r: Measured) => number) => rounds.reduce((n, r) => n + pick(r), 0);
     out[name] = {
       rps: Math.round(median(rounds.map((r) => r.rps))),
       p50: median(rounds.map((r) => r.p50)),
       p99: median(rounds.map((r) => r.p99)),
-      failed: rounds.reduce((n, r) => n + r.failed, 0),
+      failed: sum((r) => r.failed),
+      failures: {
+        "4xx": sum((r) => r.failures["4xx"]),
+        "5xx": sum((r) => r.failures["5xx"]),
+        errors: sum((r) => r.failures.errors),
+        timeouts: sum((r) => r.failures.timeouts),
+      },
       rounds,
     };
   }
@@ -142,8 +158,11 @@ export async function benchFeed(port: number, settings: AuthBenchSettings) {
   const summary = (name: Reading) =>
     Object.fromEntries(
       CORPUS_SIZES.map((size) => {
-        const { rps, p50, p99 } = bySize[size]?.[name] ?? { rps: 0, p50: 0, p99: 0 };
-        return [size, { rps, p50, p99 }];
+        const reading = bySize[size]?.[name];
+        return [
+          size,
+          reading ? { rps: reading.rps, p50: reading.p50, p99: reading.p99, failed: reading.failures } : null,
+        ];
       }),
     );
   return {
