@@ -24,6 +24,12 @@ export function refuseEndpointUrl(url: string): string | undefined {
     return "must be https (http only for localhost)";
   }
   if (parsed.username || parsed.password) return "must not carry credentials";
+  // Partners are reached by public name: no IP literals, no single-label or private-use names.
+  const host = parsed.hostname;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(host) || host.startsWith("["))
+    return "must name a host, not an IP address";
+  if (!isLocalHost(host) && (!host.includes(".") || /\.(local|internal|lan|home\.arpa)$/.test(host)))
+    return "must be a public host name";
   if (parsed.hash) return "must not have a fragment";
   return undefined;
 }
