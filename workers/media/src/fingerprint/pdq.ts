@@ -84,57 +84,98 @@ export function pdqLuma(image: RgbaImage): { luma: Float32Array; rows: number; c
 
 const jaroszWindow = (dimension: number) => Math.trunc((dimension + 2 * DOWNSAMPLED - 1) / (2 * DOWNSAMPLED));
 
+/** The phases of one box-filter pass over `length` samples with window `window` (see boxRows). */
+function phases(length: number, window: number) {
+  const half = Math.trunc((window + 2) / 2);
+  return { lead: half - 1, growing: window - half + 1, steady: length - window, trailing: half - 1 };
+}
+
 /**
- * One box-filter pass along a strided line. The window grows from half its size at the start and
+ * One box-filter pass along every row. The window grows from half its size at the start and
  * shrinks at the end, each output being the mean of the samples it covers (no padding).
  */
-function boxLine(
-  input: Float32Array,
-  output: Float32Array,
-  start: number,
-  length: number,
-  stride: number,
-  window: number,
-) {
-  const half = Math.trunc((window + 2) / 2);
-  const lead = half - 1;
-  const growing = window - half + 1;
-  const steady = length - window;
-  const trailing = half - 1;
-  let sum = 0;
-  let count = 0;
-  let right = start;
-  let left = start;
-  let out = start;
-  for (let i = 0; i < lead; i++, right += stride) {
-    sum = f32(sum + (input[right] ?? 0));
-    count++;
-  }
-  for (let i = 0; i < growing; i++, right += stride, out += stride) {
-    sum = f32(sum + (input[right] ?? 0));
-    count++;
-    output[out] = sum / count;
-  }
-  for (let i = 0; i < steady; i++, right += stride, left += stride, out += stride) {
-    sum = f32(sum + (input[right] ?? 0));
-    sum = f32(sum - (input[left] ?? 0));
-    output[out] = sum / count;
-  }
-  for (let i = 0; i < trailing; i++, left += stride, out += stride) {
-    sum = f32(sum - (input[left] ?? 0));
-    count--;
-    output[out] = sum / count;
+function boxRows(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number) {
+  const { lead, growing, steady, trailing } = phases(cols, window);
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let sum = 0;
+    let count = 0;
+    let right = base;
+    let left = base;
+    let out = base;
+    for (let i = 0; i < lead; i++) {
+      sum += input[right++] as number;
+      count++;
+    }
+    for (let i = 0; i < growing; i++) {
+      sum += input[right++] as number;
+      output[out++] = sum / ++count;
+    }
+    for (let i = 0; i < steady; i++) {
+      sum += (input[right++] as number) - (input[left++] as number);
+      output[out++] = sum / count;
+    }
+    for (let i = 0; i < trailing; i++) {
+      sum -= input[left++] as number;
+      output[out++] = sum / --count;
+    }
   }
 }
 
-/** The 64 × 64 downsample: Jarosz-filtered (in place, using `scratch`) and decimated at block centres. */
+/** The same pass along every column, swept row by row (with a running sum per column) so memory is read in order. */
+function boxColumns(input: Float32Array, output: Float32Array, rows: number, cols: number, window: number) {
+  const { lead, growing, steady, trailing } = phases(rows, window);
+  const sums = new Float64Array(cols);
+  let count = 0;
+  let right = 0;
+  let left = 0;
+  let out = 0;
+  // Each step adds the row entering the window, takes away the row leaving it, and writes the means.
+  const step = (adds: boolean, subtracts: boolean, writes: boolean) => {
+    const r = right * cols;
+    const l = left * cols;
+    const o = out * cols;
+    for (let c = 0; c < cols; c++) {
+      let sum = sums[c] as number;
+      if (adds) sum += input[r + c] as number;
+      if (subtracts) sum -= input[l + c] as number;
+      sums[c] = sum;
+      if (writes) output[o + c] = sum / count;
+    }
+  };
+  for (let i = 0; i < lead; i++) {
+    count++;
+    step(true, false, false);
+    right++;
+  }
+  for (let i = 0; i < growing; i++) {
+    count++;
+    step(true, false, true);
+    right++;
+    out++;
+  }
+  for (let i = 0; i < steady; i++) {
+    step(true, true, true);
+    right++;
+    left++;
+    out++;
+  }
+  for (let i = 0; i < trailing; i++) {
+    count--;
+    step(false, true, true);
+    left++;
+    out++;
+  }
+}
+
+/** The 64 × 64 downsample: Jarosz-filtered (in place, using a scratch buffer) and decimated at block centres. */
 function downsample(luma: Float32Array, rows: number, cols: number): Float32Array {
   const scratch = new Float32Array(luma.length);
   const alongRows = jaroszWindow(cols);
   const alongCols = jaroszWindow(rows);
   for (let pass = 0; pass < JAROSZ_PASSES; pass++) {
-    for (let r = 0; r < rows; r++) boxLine(luma, scratch, r * cols, cols, 1, alongRows);
-    for (let c = 0; c < cols; c++) boxLine(scratch, luma, c, rows, cols, alongCols);
+    boxRows(luma, scratch, rows, cols, alongRows);
+    boxColumns(scratch, luma, rows, cols, alongCols);
   }
   const out = new Float32Array(DOWNSAMPLED * DOWNSAMPLED);
   for (let i = 0; i < DOWNSAMPLED; i++) {
@@ -188,13 +229,13 @@ function dct16(block: Float32Array): Float32Array {
 /** The coefficients of a rotated or flipped image: sign changes and transposes of the original's. */
 function dihedral(b: Float32Array, transform: DihedralTransform): Float32Array {
   const out = new Float32Array(b.length);
+  const odd = (n: number) => (n & 1) === 1;
+  const at = (r: number, c: number, value: number) => {
+    out[r * DCT_SIDE + c] = value;
+  };
   for (let i = 0; i < DCT_SIDE; i++) {
     for (let j = 0; j < DCT_SIDE; j++) {
       const v = b[i * DCT_SIDE + j] ?? 0;
-      const odd = (n: number) => (n & 1) === 1;
-      const at = (r: number, c: number, value: number) => {
-        out[r * DCT_SIDE + c] = value;
-      };
       switch (transform) {
         case "orig":
           at(i, j, v);
