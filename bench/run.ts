@@ -25,6 +25,7 @@ import {
 } from "../scripts/stack";
 import { benchRefresh, benchVerify, signIn, startAuthProbe } from "./auth";
 import { benchFeed } from "./feed";
+import { benchMedia, startMediaBench } from "./media";
 import { scenarios as allScenarios } from "./scenarios";
 import type { BenchRequest, Scenario } from "./scenarios/types";
 
@@ -272,9 +273,10 @@ async function main(): Promise<number> {
   const authBenches = ["auth.verify", "auth.refresh", "feed"].filter(
     (name) => !wanted.length || wanted.includes(name),
   );
-  if (scenarios.length === 0 && authBenches.length === 0) {
+  const mediaBench = !wanted.length || wanted.includes("media");
+  if (scenarios.length === 0 && authBenches.length === 0 && !mediaBench) {
     log(
-      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed"].join(", ")}`,
+      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed", "media"].join(", ")}`,
     );
     return 2;
   }
@@ -284,6 +286,7 @@ async function main(): Promise<number> {
   let bare: (DevServer & { port: number; logFile: string }) | undefined;
   let bareWithLog: (DevServer & { port: number; logFile: string }) | undefined;
   let authProbe: (DevServer & { port: number }) | undefined;
+  let mediaWorker: (DevServer & { port: number }) | undefined;
   try {
     const port = await freePort();
     log(`[bench] starting the stack on 127.0.0.1:${port} (state in ${workDir})`);
@@ -396,9 +399,36 @@ async function main(): Promise<number> {
           `${result.failedRequests ? `; ${result.failedRequests} failed requests` : ""}\n`,
       );
     }
+    if (mediaBench) {
+      await Promise.allSettled([stack?.stop(), authProbe?.stop()]);
+      log("[bench] starting the media bench worker (fingerprints and the near-duplicate index)");
+      mediaWorker = await startMediaBench(join(workDir, "media.log"));
+      const result = await benchMedia(mediaWorker.port, log);
+      allPass &&= result.pass;
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      for (const image of result.images) {
+        process.stdout.write(
+          `  ${image.file}: ${image.width}×${image.height} decode ${image.decodeMs} ms, PDQ ${image.pdqMs} ms (${image.pdqVsDecode}× decode), ` +
+            `pHash ${image.phashMs} ms vs peer ${image.peerPhashMs} ms (${image.phashVsPeer}×)\n`,
+        );
+      }
+      const near = result.nearDuplicates;
+      process.stdout.write(
+        `${result.pass ? "PASS" : "FAIL"} media: PDQ ≤ ${result.pdqVsDecode.target}× decode missed on ${result.pdqVsDecode.misses.length} of ${result.images.length} images` +
+          `${result.pdqVsDecode.misses.length ? ` (${result.pdqVsDecode.misses.join(", ")})` : ""}; pHash slower than the peer on ${result.phashVsPeer.misses.length}; ` +
+          `near-duplicates over ${near.items.toLocaleString("en")} hashes: MIH p50 ${near.mih.p50Ms} ms p99 ${near.mih.p99Ms} ms vs linear p50 ${near.linear.p50Ms} ms p99 ${near.linear.p99Ms} ms, ` +
+          `${near.speedup}× (cold ${near.coldSpeedup}×, target ≥ ${near.target}×), recall ${near.recall}\n`,
+      );
+    }
     return allPass ? 0 : 1;
   } finally {
-    await Promise.allSettled([stack?.stop(), bare?.stop(), bareWithLog?.stop(), authProbe?.stop()]);
+    await Promise.allSettled([
+      stack?.stop(),
+      bare?.stop(),
+      bareWithLog?.stop(),
+      authProbe?.stop(),
+      mediaWorker?.stop(),
+    ]);
     await rm(workDir, { recursive: true, force: true });
   }
 }
