@@ -8,7 +8,7 @@ import type { RgbaImage } from "./decode";
  *    neighbour (aspect ratio not kept), as the reference's image loading does.
  * 2. Luma Y = 0.299 R + 0.587 G + 0.114 B in 32-bit floats; alpha is ignored.
  * 3. Two passes of a Jarosz box filter per axis (window ⌈dimension / 128⌉), then decimation to
- *    64 × 64 by sampling each block's centre.
+ *    64 × 64 by sampling each block's centre (sums here and in the DCT are kept in doubles, not the reference's floats).
  * 4. Quality: the sum of quantised neighbour gradients of the 64 × 64 image / 90, capped at 100.
  * 5. DCT: rows and columns 1–16 of the 64-point DCT-II (the DC term is skipped): B = D A Dᵀ.
  * 6. Bit i·16 + j is set when B[i][j] is above the median (the 128th smallest of the 256).
@@ -21,7 +21,6 @@ import type { RgbaImage } from "./decode";
 export const PDQ_REFERENCE_SIDE = 512;
 const DOWNSAMPLED = 64;
 const DCT_SIDE = 16;
-const JAROSZ_PASSES = 2;
 /** Images smaller than this on either side get an all-zero hash of quality 0, as in the reference. */
 const MIN_HASHABLE_SIDE = 5;
 
@@ -70,13 +69,16 @@ export function pdqLuma(image: RgbaImage): { luma: Float32Array; rows: number; c
   const rows = large ? PDQ_REFERENCE_SIDE : image.height;
   const luma = new Float32Array(rows * cols);
   const { data, width, height } = image;
+  const sourceCols = Int32Array.from({ length: cols }, (_, x) =>
+    large ? Math.floor((x * width) / cols) : x,
+  );
   for (let y = 0; y < rows; y++) {
-    const sy = large ? Math.floor((y * height) / rows) : y;
+    const rowStart = (large ? Math.floor((y * height) / rows) : y) * width;
+    const out = y * cols;
     for (let x = 0; x < cols; x++) {
-      const sx = large ? Math.floor((x * width) / cols) : x;
-      const p = (sy * width + sx) * 4;
-      luma[y * cols + x] =
-        LUMA_R * (data[p] ?? 0) + LUMA_G * (data[p + 1] ?? 0) + LUMA_B * (data[p + 2] ?? 0);
+      const p = (rowStart + (sourceCols[x] as number)) * 4;
+      luma[out + x] =
+        LUMA_R * (data[p] as number) + LUMA_G * (data[p + 1] as number) + LUMA_B * (data[p + 2] as number);
     }
   }
   return { luma, rows, cols };
@@ -168,21 +170,49 @@ function boxColumns(input: Float32Array, output: Float32Array, rows: number, col
   }
 }
 
-/** The 64 × 64 downsample: Jarosz-filtered (in place, using a scratch buffer) and decimated at block centres. */
+/** Box-filter output `o` of a line covers these samples (the same spans as boxRows' phases). */
+function span(o: number, length: number, window: number): [number, number] {
+  const half = Math.trunc((window + 2) / 2);
+  return [Math.max(0, o - (window - half)), Math.min(length - 1, o + half - 1)];
+}
+
+/**
+ * The 64 × 64 downsample: two Jarosz passes, then decimation at block centres. The first pass
+ * filters every pixel; of the second, only what the 64 × 64 samples read is computed (each
+ * sample's row window at its column, then its column window), which gives the same values.
+ */
 function downsample(luma: Float32Array, rows: number, cols: number): Float32Array {
   const scratch = new Float32Array(luma.length);
   const alongRows = jaroszWindow(cols);
   const alongCols = jaroszWindow(rows);
-  for (let pass = 0; pass < JAROSZ_PASSES; pass++) {
-    boxRows(luma, scratch, rows, cols, alongRows);
-    boxColumns(scratch, luma, rows, cols, alongCols);
+  boxRows(luma, scratch, rows, cols, alongRows);
+  boxColumns(scratch, luma, rows, cols, alongCols);
+  const sampleRows = Array.from({ length: DOWNSAMPLED }, (_, i) =>
+    Math.trunc(((i + 0.5) * rows) / DOWNSAMPLED),
+  );
+  const sampleCols = Array.from({ length: DOWNSAMPLED }, (_, j) =>
+    Math.trunc(((j + 0.5) * cols) / DOWNSAMPLED),
+  );
+  // Second row pass, at the sampled columns only: rowPass[r * 64 + j].
+  const rowPass = new Float32Array(rows * DOWNSAMPLED);
+  const colSpans = sampleCols.map((c) => span(c, cols, alongRows));
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    for (let j = 0; j < DOWNSAMPLED; j++) {
+      const [lo, hi] = colSpans[j] as [number, number];
+      let sum = 0;
+      for (let c = lo; c <= hi; c++) sum += luma[base + c] as number;
+      rowPass[r * DOWNSAMPLED + j] = sum / (hi - lo + 1);
+    }
   }
+  // Second column pass, at the sampled rows only.
   const out = new Float32Array(DOWNSAMPLED * DOWNSAMPLED);
   for (let i = 0; i < DOWNSAMPLED; i++) {
-    const r = Math.trunc(((i + 0.5) * rows) / DOWNSAMPLED);
+    const [lo, hi] = span(sampleRows[i] as number, rows, alongCols);
     for (let j = 0; j < DOWNSAMPLED; j++) {
-      const c = Math.trunc(((j + 0.5) * cols) / DOWNSAMPLED);
-      out[i * DOWNSAMPLED + j] = luma[r * cols + c] ?? 0;
+      let sum = 0;
+      for (let r = lo; r <= hi; r++) sum += rowPass[r * DOWNSAMPLED + j] as number;
+      out[i * DOWNSAMPLED + j] = sum / (hi - lo + 1);
     }
   }
   return out;
@@ -210,7 +240,7 @@ function dct16(block: Float32Array): Float32Array {
     for (let j = 0; j < DOWNSAMPLED; j++) {
       let sum = 0;
       for (let k = 0; k < DOWNSAMPLED; k++)
-        sum = f32(sum + f32((DCT[i * DOWNSAMPLED + k] ?? 0) * (block[k * DOWNSAMPLED + j] ?? 0)));
+        sum += (DCT[i * DOWNSAMPLED + k] as number) * (block[k * DOWNSAMPLED + j] as number);
       t[i * DOWNSAMPLED + j] = sum;
     }
   }
@@ -219,7 +249,7 @@ function dct16(block: Float32Array): Float32Array {
     for (let j = 0; j < DCT_SIDE; j++) {
       let sum = 0;
       for (let k = 0; k < DOWNSAMPLED; k++)
-        sum = f32(sum + f32((t[i * DOWNSAMPLED + k] ?? 0) * (DCT[j * DOWNSAMPLED + k] ?? 0)));
+        sum += (t[i * DOWNSAMPLED + k] as number) * (DCT[j * DOWNSAMPLED + k] as number);
       b[i * DCT_SIDE + j] = sum;
     }
   }
