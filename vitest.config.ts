@@ -1,5 +1,8 @@
+import { copyFileSync, mkdirSync } from "node:fs";
+import { createRequire } from "node:module";
+import { basename } from "node:path";
 import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-plugin";
-import { buildSync } from "esbuild";
+import { build, type Plugin } from "esbuild";
 import { defineConfig } from "vitest/config";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
 import { buildSeed } from "./packages/db/src/seed";
@@ -30,10 +33,34 @@ function bindingOptions(options: Record<string, unknown>): Record<string, unknow
   );
 }
 
+const require = createRequire(import.meta.url);
+const TEST_WORKERS_DIR = "dist/test-workers";
+
+/**
+ * WASM imports stay separate modules (workerd compiles no WASM at run time): each one is copied
+ * beside the bundle, imported by its relative name, and handed to Miniflare as CompiledWasm.
+ */
+function wasmModules(worker: string, copied: string[]): Plugin {
+  return {
+    name: "wasm-modules",
+    setup(pluginBuild) {
+      pluginBuild.onResolve({ filter: /\.wasm$/ }, (args) => {
+        const source = require.resolve(args.path, { paths: [args.resolveDir] });
+        const name = `${worker}-wasm/${basename(source)}`;
+        mkdirSync(`${TEST_WORKERS_DIR}/${worker}-wasm`, { recursive: true });
+        copyFileSync(source, `${TEST_WORKERS_DIR}/${name}`);
+        copied.push(`${TEST_WORKERS_DIR}/${name}`);
+        return { path: `./${name}`, external: true };
+      });
+    },
+  };
+}
+
 /** Auxiliary workers must be plain JS for Miniflare; bundle each from source once per run. */
-function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
-  const outfile = `dist/test-workers/${name}.mjs`;
-  buildSync({
+async function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
+  const outfile = `${TEST_WORKERS_DIR}/${name}.mjs`;
+  const wasm: string[] = [];
+  await build({
     entryPoints: [`workers/${name}/src/index.ts`],
     bundle: true,
     format: "esm",
@@ -42,14 +69,18 @@ function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
     outfile,
     external: ["cloudflare:*"],
     mainFields: ["module", "main"],
+    plugins: [wasmModules(name, wasm)],
     logLevel: "error",
   });
   const configPath = `workers/${name}/wrangler.toml`;
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
   return {
     name: unstable_readConfig({ config: configPath }).name,
-    modules: true,
-    scriptPath: outfile,
+    modulesRoot: TEST_WORKERS_DIR,
+    modules: [
+      { type: "ESModule" as const, path: outfile },
+      ...[...new Set(wasm)].map((path) => ({ type: "CompiledWasm" as const, path })),
+    ],
     ...bindingOptions(workerOptions),
   };
 }
@@ -88,7 +119,7 @@ export default defineConfig(async () => {
           "./wrangler.toml",
           ["workers/gateway/**/*.test.ts", "packages/**/*.test.ts", "durable-objects/**/*.test.ts"],
           {
-            workers: INTERNAL_WORKERS.map(auxiliaryWorker),
+            workers: await Promise.all(INTERNAL_WORKERS.map(auxiliaryWorker)),
           },
         ),
         workerProject("media", "./workers/media/wrangler.toml", ["workers/media/**/*.test.ts"]),

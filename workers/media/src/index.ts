@@ -1,6 +1,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
 import { type ApiEnv, createApi } from "@fun/http";
+import {
+  consumeIngest,
+  consumeIngestDeadLetters,
+  INGEST_DEAD_LETTER_QUEUE,
+  INGEST_QUEUE,
+} from "./fingerprint/ingest.consumer";
 
 /**
  * The media worker. Its HTTP side serves the upload host (direct uploads land here when presigned R2
@@ -19,6 +25,13 @@ const app = createMediaApp();
 export default class MediaWorker extends WorkerEntrypoint<MediaEnv> implements InternalWorker {
   override fetch(request: Request): Promise<Response> {
     return Promise.resolve(app.fetch(request, this.env, this.ctx));
+  }
+
+  /** The ingest queue and its dead-letter queue (src/fingerprint/ingest.consumer.ts). */
+  override async queue(batch: MessageBatch<unknown>): Promise<void> {
+    if (batch.queue === INGEST_DEAD_LETTER_QUEUE) return consumeIngestDeadLetters(batch, this.env);
+    if (batch.queue === INGEST_QUEUE) return consumeIngest(batch, this.env);
+    throw new Error(`the media worker consumes no queue named ${batch.queue}`);
   }
 
   health(): Promise<HealthReport> {

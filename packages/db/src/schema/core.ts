@@ -32,6 +32,7 @@ export const SEARCH_KINDS = ["profile", "content"] as const;
 export const NOTIFICATION_KINDS = ["new_follower", "new_post", "crosspost_done"] as const;
 export const WEBHOOK_ENDPOINT_STATUSES = ["active", "disabled"] as const;
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "dead"] as const;
+export const FINGERPRINT_STATUSES = ["pending", "ready", "failed"] as const;
 export const PLAN_INTERVALS = ["week", "month", "quarter", "year"] as const;
 export const SUBSCRIPTION_STATUSES = ["incomplete", "active", "past_due", "canceled", "expired"] as const;
 export const PURCHASE_KINDS = ["ppv", "tip", "bundle"] as const;
@@ -306,6 +307,48 @@ export const mediaAsset = sqliteTable(
     index("media_asset_content").on(t.contentId),
     // Exact-duplicate lookup on ingest.
     index("media_asset_checksum_sha256").on(t.checksumSha256),
+  ],
+);
+
+/**
+ * An asset's forensic fingerprints, computed by the media worker's ingest consumer: SHA-256 of the
+ * stored bytes, and for images PDQ (hash, quality, the 8 dihedral hashes) and the 64-bit pHash.
+ * `failed` keeps the reason an upload could not be fingerprinted (corrupt, not an image, too large).
+ */
+export const mediaFingerprint = sqliteTable(
+  "media_fingerprint",
+  {
+    assetId: text("asset_id")
+      .primaryKey()
+      .references(() => mediaAsset.id, { onDelete: "cascade" }),
+    status: text("status", { enum: FINGERPRINT_STATUSES }).notNull().default("pending"),
+    sha256: text("sha256"),
+    /** 64 lowercase hex characters, Meta's word order. */
+    pdq: text("pdq"),
+    pdqQuality: integer("pdq_quality"),
+    /** The 8 dihedral PDQ hashes by transform (orig, rot90, …, flipm). */
+    pdqDihedral: json<Record<string, string>>("pdq_dihedral"),
+    /** 16 lowercase hex characters (imagehash's bit order). */
+    phash: text("phash"),
+    mime: text("mime"),
+    bytes: integer("bytes"),
+    width: integer("width"),
+    height: integer("height"),
+    failureReason: text("failure_reason"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("media_fingerprint_status", oneOf(t.status, FINGERPRINT_STATUSES)),
+    check(
+      "media_fingerprint_pdq",
+      sql`${t.pdq} is null or (length(${t.pdq}) = 64 and ${t.pdq} not glob '*[^0-9a-f]*')`,
+    ),
+    check(
+      "media_fingerprint_phash",
+      sql`${t.phash} is null or (length(${t.phash}) = 16 and ${t.phash} not glob '*[^0-9a-f]*')`,
+    ),
+    index("media_fingerprint_sha256").on(t.sha256),
   ],
 );
 
@@ -1074,3 +1117,4 @@ export type WebhookEndpointRow = typeof webhookEndpoint.$inferSelect;
 export type WebhookDeliveryRow = typeof webhookDelivery.$inferSelect;
 export type WebhookAttemptRow = typeof webhookAttempt.$inferSelect;
 export type DevPushRow = typeof devPush.$inferSelect;
+export type MediaFingerprintRow = typeof mediaFingerprint.$inferSelect;

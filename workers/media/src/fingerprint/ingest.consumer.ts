@@ -1,0 +1,53 @@
+import { fingerprintAsset, markFailed } from "./fingerprint-asset";
+
+/** A message on the ingest queue: one stored asset to fingerprint. */
+export interface IngestMessage {
+  assetId: string;
+}
+
+export const INGEST_QUEUE = "fun-media-ingest";
+export const INGEST_DEAD_LETTER_QUEUE = "fun-media-ingest-dlq";
+
+function log(fields: Record<string, unknown>): void {
+  console.log(JSON.stringify({ service: "media", consumer: "ingest", ...fields }));
+}
+
+const assetIdOf = (body: unknown) =>
+  typeof body === "object" && body !== null && typeof (body as IngestMessage).assetId === "string"
+    ? (body as IngestMessage).assetId
+    : undefined;
+
+/**
+ * Fingerprints each asset of the batch on its own: a bad upload is marked failed and acknowledged
+ * (retrying cannot fix it), a transient failure is retried with a growing delay, and neither stops
+ * the other messages of the batch.
+ */
+export async function consumeIngest(batch: MessageBatch<unknown>, env: MediaEnv): Promise<void> {
+  for (const message of batch.messages) {
+    const assetId = assetIdOf(message.body);
+    if (!assetId) {
+      log({ level: "warn", message: "not an ingest message; dropped", messageId: message.id });
+      message.ack();
+      continue;
+    }
+    try {
+      const outcome = await fingerprintAsset(env, assetId);
+      log({ level: outcome.status === "failed" ? "warn" : "info", ...outcome });
+      message.ack();
+    } catch (error) {
+      const thrown = error instanceof Error ? error.message : String(error);
+      log({ level: "error", assetId, attempts: message.attempts, error: thrown });
+      message.retry({ delaySeconds: Math.min(300, 10 * 2 ** (message.attempts - 1)) });
+    }
+  }
+}
+
+/** The dead-letter queue: assets whose fingerprinting failed on every try are marked failed. */
+export async function consumeIngestDeadLetters(batch: MessageBatch<unknown>, env: MediaEnv): Promise<void> {
+  for (const message of batch.messages) {
+    const assetId = assetIdOf(message.body);
+    if (assetId)
+      await markFailed(env, assetId, "fingerprinting failed on every try; see the media worker's logs");
+    message.ack();
+  }
+}
