@@ -16,6 +16,7 @@ import { registerJwks } from "./features/identity/jwks.route";
 import { registerRotateKeys } from "./features/identity/rotateKeys.route";
 import { registerGetMe } from "./features/me/getMe.route";
 import { registerPatchMe } from "./features/me/patchMe.route";
+import { registerGetFingerprint } from "./features/media/getFingerprint.route";
 import { registerNotifications } from "./features/notifications/notifications.routes";
 import { registerAuthorize } from "./features/oauth/authorize.route";
 import { registerDiscovery } from "./features/oauth/discovery.route";
@@ -79,6 +80,7 @@ export function createGatewayApp(
   registerNotifications(app);
   registerSearch(app);
   registerFanLists(app);
+  registerGetFingerprint(app);
   registerWebhooks(app);
   options.extraRoutes?.(app);
   registerDocs(app);
