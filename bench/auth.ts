@@ -38,18 +38,23 @@ interface Measured {
 
 const base64url = (bytes: Buffer) => bytes.toString("base64url");
 
-/** Starts the probe worker on the stack's state (its D1 is already migrated and seeded). */
-export async function startAuthProbe(
-  persistTo: string,
-  logFile: string,
-): Promise<DevServer & { port: number }> {
+/**
+ * Starts one bench worker under `wrangler dev` on free ports and waits until `ready` answers.
+ * `persistTo` shares the stack's state (its migrated, seeded D1) when the worker needs it.
+ */
+export async function startBenchWorker(options: {
+  config: string;
+  logFile: string;
+  ready: { host: string; path: string };
+  persistTo?: string;
+  args?: (port: number) => string[];
+}): Promise<DevServer & { port: number }> {
   const port = await freePort();
   const server = spawnWranglerDev(
     [
       "-c",
-      "bench/auth/wrangler.toml",
-      "--persist-to",
-      persistTo,
+      options.config,
+      ...(options.persistTo ? ["--persist-to", options.persistTo] : []),
       "--ip",
       "127.0.0.1",
       "--port",
@@ -59,19 +64,28 @@ export async function startAuthProbe(
       "--inspector-ip",
       "127.0.0.1",
       "--show-interactive-dev-session=false",
-      "--var",
-      `AUTH_ISSUER:http://auth.localhost:${port}`,
+      ...(options.args?.(port) ?? []),
     ],
-    { logFile },
+    { logFile: options.logFile },
   );
   await waitForHttp(server, {
     port,
-    host: "girlfanz.localhost",
-    path: "/bench/public",
+    ...options.ready,
     timeoutMs: 90_000,
-    describe: () => `the auth probe did not start:\n${fileTail(logFile, 40)}`,
+    describe: () => `${options.config} did not start:\n${fileTail(options.logFile, 40)}`,
   });
   return { ...server, port };
+}
+
+/** Starts the probe worker on the stack's state (its D1 is already migrated and seeded). */
+export function startAuthProbe(persistTo: string, logFile: string): Promise<DevServer & { port: number }> {
+  return startBenchWorker({
+    config: "bench/auth/wrangler.toml",
+    logFile,
+    persistTo,
+    ready: { host: "girlfanz.localhost", path: "/bench/public" },
+    args: (port) => ["--var", `AUTH_ISSUER:http://auth.localhost:${port}`],
+  });
 }
 
 let signIns = 0;

@@ -7,14 +7,8 @@
  * - near-duplicates: 1M synthetic PDQ hashes, multi-index search against a linear scan in the same
  *   run. Targets: recall 1.0 at distance ≤ 31 and ≥ 5× faster than the scan.
  */
-import {
-  type DevServer,
-  fileTail,
-  freePort,
-  httpRequest,
-  spawnWranglerDev,
-  waitForHttp,
-} from "../scripts/stack";
+import { type DevServer, httpRequest } from "../scripts/stack";
+import { startBenchWorker } from "./auth";
 
 export const PDQ_VS_DECODE_TARGET = 0.5;
 export const NEAR_DUPLICATE_SPEEDUP_TARGET = 5;
@@ -42,32 +36,12 @@ interface NearDuplicateReport {
   buildMs: number;
 }
 
-export async function startMediaBench(logFile: string): Promise<DevServer & { port: number }> {
-  const port = await freePort();
-  const server = spawnWranglerDev(
-    [
-      "-c",
-      "bench/media/wrangler.toml",
-      "--ip",
-      "127.0.0.1",
-      "--port",
-      String(port),
-      "--inspector-port",
-      String(await freePort()),
-      "--inspector-ip",
-      "127.0.0.1",
-      "--show-interactive-dev-session=false",
-    ],
-    { logFile },
-  );
-  await waitForHttp(server, {
-    port,
-    host: "localhost",
-    path: "/bench/ready",
-    timeoutMs: 90_000,
-    describe: () => `the media bench worker did not start:\n${fileTail(logFile, 40)}`,
+export function startMediaBench(logFile: string): Promise<DevServer & { port: number }> {
+  return startBenchWorker({
+    config: "bench/media/wrangler.toml",
+    logFile,
+    ready: { host: "localhost", path: "/bench/ready" },
   });
-  return { ...server, port };
 }
 
 async function getJson<T>(port: number, path: string): Promise<T> {
