@@ -114,4 +114,17 @@ describe("pushSenderFor", () => {
       pushSenderFor({ PUSH_DELIVERY: "dev-push", AUTH_ISSUER: "https://auth.fun.com" }, db),
     ).toThrow(/not built yet/);
   });
+
+  it("sends nothing when a deployment switches push off, and the inbox still works", async () => {
+    const person = await newPerson();
+    const sender = pushSenderFor({ PUSH_DELIVERY: "off", AUTH_ISSUER: "https://auth.fun.com" }, db);
+    expect(sender).not.toBeInstanceOf(DevPushLog);
+    await sender.send({
+      profileId: person.profileId,
+      tenantId: tenantIdOf("girlfanz"),
+      title: "No",
+      body: "none",
+    });
+    expect(await pushesTo(person.profileId)).toEqual([]);
+  });
 });

@@ -36,6 +36,11 @@ export class DevPushLog implements PushSender {
 
 /** The `PUSH_DELIVERY` value that stores pushes in the dev push log. */
 export const DEV_PUSH = "dev-push";
+/** The `PUSH_DELIVERY` value of a deployment without push: notifications stay in the in-app inbox. */
+export const PUSH_OFF = "off";
+
+/** Sends nothing, on purpose: push is switched off for this deployment. */
+const pushesOff: PushSender = { send: async () => {} };
 
 /**
  * Whether pushes go to the dev push log: asked for, and the issuer is a local one. A deployment that
@@ -47,10 +52,12 @@ export function devPushEnabled(env: Pick<Env, "PUSH_DELIVERY" | "AUTH_ISSUER">):
 }
 
 /**
- * The sender `PUSH_DELIVERY` names. Only the dev push log exists so far: real delivery (Web Push,
- * APNs, FCM) is not built yet, so any other value fails loudly rather than dropping pushes.
+ * The sender `PUSH_DELIVERY` names: the dev push log, or `off` (no push; the inbox only). Real
+ * delivery (Web Push, APNs, FCM) is not built yet, so any other value fails loudly rather than
+ * dropping pushes.
  */
 export function pushSenderFor(env: Pick<Env, "PUSH_DELIVERY" | "AUTH_ISSUER">, db: CoreDb): PushSender {
+  if (env.PUSH_DELIVERY === PUSH_OFF) return pushesOff;
   if (devPushEnabled(env)) return new DevPushLog(db);
   throw new Error(
     `PUSH_DELIVERY is "${env.PUSH_DELIVERY}" with the issuer ${env.AUTH_ISSUER}, but only "${DEV_PUSH}" on a *.localhost issuer is implemented; real push delivery is not built yet.`,
