@@ -4,6 +4,7 @@ import * as core from "./schema/core";
 
 export * from "./schema/compliance";
 export * from "./schema/core";
+export * from "./sql-ids";
 export { compliance, core };
 
 export type CoreDb = DrizzleD1Database<typeof core>;

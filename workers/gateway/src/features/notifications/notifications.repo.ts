@@ -1,14 +1,12 @@
-import { ulid } from "@fun/core";
-import { block, type CoreDb, devPush, eventReceipt, notification, profile, tenant } from "@fun/db";
+import { block, type CoreDb, devPush, eventReceipt, newIdSql, notification, profile, tenant } from "@fun/db";
 import { and, count, desc, eq, inArray, isNull, lt, notExists, or, type SQL, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
 
 /**
  * Notification ids have our prefixed-ULID shape, `ntf_` + 26 Crockford characters, but are made
- * inside INSERT … SELECT (one row per recipient): the 10-character time part is the event's time,
- * encoded here, and the 16-character random part is `upper(hex(randomblob(8)))` from SQLite (hex
- * digits are Crockford digits). One notification per event, recipient and brand comes from the
- * `notification_event_recipient` unique index, not from the id: re-applying an event adds nothing.
+ * inside INSERT … SELECT (one row per recipient, `newIdSql` with the event's time). One
+ * notification per event, recipient and brand comes from the `notification_event_recipient` unique
+ * index, not from the id: re-applying an event adds nothing.
  */
 export const NOTIFICATION_ID = /^ntf_[0-9A-Z]{26}$/;
 
@@ -18,8 +16,7 @@ export interface NotificationOrigin {
   at: number;
 }
 
-const newNotificationId = (at: number) =>
-  sql`'ntf_' || ${ulid(at).slice(0, 10)} || upper(hex(randomblob(8)))`;
+const newNotificationId = (at: number) => newIdSql("notification", at);
 
 /**
  * INSERT … SELECT of notifications, each row once per (event, recipient, brand). `rows` selects, in

@@ -1,5 +1,5 @@
-import { newId, ulid } from "@fun/core";
-import { type CoreDb, tenant, webhookAttempt, webhookDelivery, webhookEndpoint } from "@fun/db";
+import { newId } from "@fun/core";
+import { type CoreDb, newIdSql, tenant, webhookAttempt, webhookDelivery, webhookEndpoint } from "@fun/db";
 import { and, asc, desc, eq, inArray, sql } from "drizzle-orm";
 
 /**
@@ -60,8 +60,8 @@ export async function deleteEndpoint(db: CoreDb, tenantId: string, id: string): 
 /**
  * One pending delivery per active endpoint of the event's brand that wants its type (an empty type
  * list wants every type), as a batch item for the fan-out projection. The body is `body` with
- * `data.tenant` set to the brand's slug. Delivery ids are `msg_` + a ULID whose random part is
- * 64 bits of hex (a subset of Crockford base32), made in SQL because one statement makes them all.
+ * `data.tenant` set to the brand's slug. Delivery ids (`msg_…`) are made in SQL (`newIdSql`)
+ * because one statement makes them all.
  * A delivery that already exists for an endpoint and event is left alone.
  */
 export function insertDeliveries(
@@ -70,13 +70,12 @@ export function insertDeliveries(
   body: string,
   now: number,
 ) {
-  const idTime = ulid(now).slice(0, 10);
   const wantsType = sql`(json_array_length(${webhookEndpoint.eventTypes}) = 0 OR EXISTS
     (SELECT 1 FROM json_each(${webhookEndpoint.eventTypes}) WHERE json_each.value = ${event.type}))`;
   // Fields in the table's column order: drizzle checks it.
   const rows = db
     .select({
-      id: sql<string>`'msg_' || ${idTime} || upper(hex(randomblob(8)))`.as("id"),
+      id: newIdSql("webhookDelivery", now).as("id"),
       endpointId: webhookEndpoint.id,
       tenantId: webhookEndpoint.tenantId,
       eventId: sql<string>`${event.id}`.as("event_id"),
