@@ -7,7 +7,7 @@ import { integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
  */
 export const searchFts = sqliteTable("search_fts", {
   rowid: integer("rowid").notNull(),
-  /** Filter tokens: brand, kind and rating (search-query's scopeOf). */
+  /** Filter tokens: brand, kind and rating (written by the search.index projection). */
   scope: text("scope").notNull(),
   title: text("title").notNull(),
   body: text("body").notNull(),

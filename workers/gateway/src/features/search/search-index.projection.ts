@@ -15,7 +15,10 @@ import { searchFts } from "./search-fts";
  * before its event is applied.
  */
 
-/** The `scope` SQL for a row: its brand, kind and rating tokens (the same as search-query's scopeOf). */
+/**
+ * The `scope` SQL for a row: `tenant<id>`, `kind<kind>` and `rating<rating>` tokens, letters and
+ * digits only so the tokenizer keeps each whole (for ad hoc queries; searches filter in SQL).
+ */
 const scopeSql = (kind: "profile" | "content", rating: SQL) =>
   sql<string>`'tenant' || lower(replace(${searchEntry.tenantId}, '_', '')) || ${` kind${kind} rating`} || ${rating}`.as(
     "scope",

@@ -1,6 +1,6 @@
 import type { SearchSettings } from "@fun/tenancy";
 import { describe, expect, it } from "vitest";
-import { queryWords, scopeOf, searchPlan } from "./search-query";
+import { queryWords, searchPlan } from "./search-query";
 
 const settings: SearchSettings = {
   synonyms: [["pup", "puppy", "pupper"]],
@@ -34,9 +34,5 @@ describe("search queries", () => {
     const withSynonym = { ...settings, synonyms: [["young", "minor"]] };
     expect(searchPlan(["minor"], settings)).toEqual({ kind: "blocked" });
     expect(searchPlan(["young"], withSynonym)).toEqual({ kind: "blocked" });
-  });
-
-  it("writes the same scope tokens the index stores", () => {
-    expect(scopeOf("ten_01ABC", "content", "explicit")).toBe("tenantten01abc kindcontent ratingexplicit");
   });
 });

@@ -8,13 +8,12 @@ import type { SearchSettings } from "@fun/tenancy";
  *   a query that asks for a blocked word finds nothing at all.
  *
  * Brand, kind and safe search are filtered in SQL on the matches (search.repo.ts), not in the
- * MATCH: every row's `scope` column holds tokens for them (for ad hoc queries), but a brand's
+ * MATCH: every row's `scope` column holds tokens for them (written by the search.index projection,
+ * for ad hoc queries), but a brand's
  * token is on a third of all rows and ANDing such long lists costs FTS5 ~8× more at 1M posts.
  *
  * Typed words never reach FTS5 syntax: they are split into letters and digits and quoted.
  */
-
-export type SearchKind = "profile" | "content";
 
 /** At most this many words of a query are used. */
 export const MAX_QUERY_WORDS = 8;
@@ -26,15 +25,6 @@ const TEXT_COLUMNS = "{title body tags}";
 export function queryWords(text: string): string[] {
   const plain = text.normalize("NFKD").replace(/\p{M}/gu, "").toLowerCase();
   return [...new Set(plain.match(WORD) ?? [])].slice(0, MAX_QUERY_WORDS);
-}
-
-/** The token of a scope value: letters and digits only, so the tokenizer keeps it whole. */
-const scopeToken = (prefix: string, value: string) =>
-  `${prefix}${value.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
-
-/** What goes in a row's `scope` column: its brand, kind and rating. */
-export function scopeOf(tenantId: string, kind: SearchKind, rating: "general" | "explicit"): string {
-  return [scopeToken("tenant", tenantId), scopeToken("kind", kind), scopeToken("rating", rating)].join(" ");
 }
 
 /** The words that find each other with `word` on this brand: its synonym group, or itself. */

@@ -220,6 +220,17 @@ describe("search", () => {
       .bind(id)
       .first<{ entries: number; texts: number }>();
     expect(counts).toEqual({ entries: 2, texts: 2 });
+    const scopes = await env.DB.prepare(
+      "SELECT f.scope FROM search_fts f JOIN search_entry e ON e.id = f.rowid WHERE e.subject_id = ? ORDER BY f.scope",
+    )
+      .bind(id)
+      .all<{ scope: string }>();
+    const token = (tenantId: string) => `tenant${tenantId.toLowerCase().replace(/[^a-z0-9]/g, "")}`;
+    expect(scopes.results.map((row) => row.scope).sort()).toEqual(
+      [SEED.tenants.daddyfanz.id, SEED.tenants.girlfanz.id]
+        .map((tenantId) => `${token(tenantId)} kindcontent ratinggeneral`)
+        .sort(),
+    );
     const receipts = await env.DB.prepare(
       "SELECT count(*) AS n FROM event_receipt WHERE consumer = 'search.index' AND event_id = ?",
     )
