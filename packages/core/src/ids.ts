@@ -38,6 +38,10 @@ export const ID_PREFIXES = {
   webhookEndpoint: "whe",
   webhookDelivery: "msg",
   webhookAttempt: "wha",
+  knownBadList: "kbl",
+  knownBadHash: "kbh",
+  moderationCase: "mod",
+  safetyReport: "srp",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

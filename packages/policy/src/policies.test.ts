@@ -140,4 +140,60 @@ describe("authorize", () => {
       reason: "missing_permission",
     });
   });
+
+  it("lets only an asset's uploader upload to it, and its uploader or staff of its brands read it", () => {
+    const uploader: Principal = {
+      ...creator,
+      grants: [{ role: "creator", permissions: ["media:upload"], tenantId: null }],
+    };
+    const asset = (owner: string, tenantIds = [girlfanz]): Resource => ({
+      kind: "asset",
+      id: "ast_1",
+      creatorProfileId: owner,
+      tenantIds,
+    });
+    expect(authorize(uploader, "asset:upload", asset("prf_creator"), { tenantId: girlfanz }).allowed).toBe(
+      true,
+    );
+    expect(authorize(uploader, "asset:upload", asset("prf_other"), { tenantId: girlfanz })).toEqual({
+      allowed: false,
+      reason: "not_owner",
+    });
+    // Staff may look at media on their brand, never upload as the creator.
+    expect(
+      authorize(pupfanzStaff, "asset:read", asset("prf_creator", [pupfanz]), { tenantId: pupfanz }).allowed,
+    ).toBe(true);
+    expect(authorize(pupfanzStaff, "asset:read", asset("prf_creator"), { tenantId: pupfanz })).toEqual({
+      allowed: false,
+      reason: "outside_tenant",
+    });
+    expect(
+      authorize(pupfanzStaff, "asset:upload", asset("prf_creator", [pupfanz]), { tenantId: pupfanz }).allowed,
+    ).toBe(false);
+    expect(authorize(uploader, "content:update", asset("prf_creator"), { tenantId: girlfanz }).allowed).toBe(
+      false,
+    );
+  });
+
+  it("lets only a platform-wide grant manage known-bad hash lists", () => {
+    const safety: Principal = {
+      ...fan,
+      grants: [{ role: "safety", permissions: ["hashlists:manage"], tenantId: null }],
+    };
+    const brandScoped: Principal = {
+      ...fan,
+      grants: [{ role: "staff", permissions: ["hashlists:manage"], tenantId: girlfanz }],
+    };
+    expect(authorize(safety, "hashlists:manage", { kind: "platform" }, { tenantId: girlfanz }).allowed).toBe(
+      true,
+    );
+    expect(authorize(brandScoped, "hashlists:manage", { kind: "platform" }, { tenantId: girlfanz })).toEqual({
+      allowed: false,
+      reason: "missing_permission",
+    });
+    expect(authorize(null, "hashlists:manage", { kind: "platform" }, { tenantId: girlfanz })).toEqual({
+      allowed: false,
+      reason: "unauthenticated",
+    });
+  });
 });

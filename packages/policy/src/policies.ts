@@ -3,8 +3,12 @@ import { hasPermission, type Principal } from "./principal";
 /** What a policy can be asked about. Later features add their resource kinds here. */
 export type Resource =
   | { kind: "content"; id: string; creatorProfileId: string; tenantIds: readonly string[] }
+  /** An uploaded file: its uploader, and the brands it lives on (uploaded through, or published to). */
+  | { kind: "asset"; id: string; creatorProfileId: string; tenantIds: readonly string[] }
   | { kind: "profile"; id: string }
-  | { kind: "tenant"; id: string };
+  | { kind: "tenant"; id: string }
+  /** Platform-wide things no one brand owns (known-bad hash lists). */
+  | { kind: "platform" };
 
 export type Action =
   | "content:read-private"
@@ -12,8 +16,13 @@ export type Action =
   | "content:publish"
   | "content:delete"
   | "content:moderate"
+  | "asset:upload"
+  | "asset:read"
+  | "asset:scan"
   | "profile:update"
-  | "tenant:configure";
+  | "tenant:configure"
+  /** Import and read known-bad hash lists: platform-wide, so a brand-scoped staff role is not enough. */
+  | "hashlists:manage";
 
 export type Denial = "unauthenticated" | "missing_permission" | "not_owner" | "outside_tenant";
 
@@ -26,12 +35,19 @@ export interface PolicyContext {
 
 type Check<R extends Resource> = (principal: Principal, resource: R, context: PolicyContext) => Decision;
 
+/** A permission held everywhere: a grant scoped to one brand does not reach platform-wide resources. */
+function globalGrant(principal: Principal, permission: string): boolean {
+  return principal.grants.some((grant) => grant.tenantId === null && grant.permissions.includes(permission));
+}
+
 function ownedBy(profileId: string, principal: Principal): boolean {
   return principal.profileId !== null && principal.profileId === profileId;
 }
 
+type Owned = Extract<Resource, { kind: "content" | "asset" }>;
+
 /** The owning creator, holding `permission` (ABAC on top of RBAC). */
-function owner<R extends Extract<Resource, { kind: "content" }>>(permission: string, rule: string): Check<R> {
+function owner<R extends Owned>(permission: string, rule: string): Check<R> {
   return (principal, resource, context) => {
     if (!hasPermission(principal, permission, context.tenantId))
       return { allowed: false, reason: "missing_permission" };
@@ -41,7 +57,7 @@ function owner<R extends Extract<Resource, { kind: "content" }>>(permission: str
 }
 
 /** Staff holding `permission` on this brand, for a resource that lives on this brand. */
-function staff<R extends Extract<Resource, { kind: "content" }>>(permission: string, rule: string): Check<R> {
+function staff<R extends Owned>(permission: string, rule: string): Check<R> {
   return (principal, resource, context) => {
     if (!hasPermission(principal, permission, context.tenantId))
       return { allowed: false, reason: "missing_permission" };
@@ -68,7 +84,7 @@ function anyOf<R extends Resource>(...checks: Check<R>[]): Check<R> {
 }
 
 const contentPolicies: Record<
-  Exclude<Action, "profile:update" | "tenant:configure">,
+  Extract<Action, `content:${string}`>,
   Check<Extract<Resource, { kind: "content" }>>
 > = {
   "content:read-private": anyOf(
@@ -90,6 +106,24 @@ const contentPolicies: Record<
   "content:moderate": staff("moderation:review", "staff moderates content on their brand"),
 };
 
+const assetPolicies: Record<
+  Extract<Action, `asset:${string}`>,
+  Check<Extract<Resource, { kind: "asset" }>>
+> = {
+  "asset:upload": owner("media:upload", "creator uploads their own media"),
+  "asset:read": anyOf(
+    owner("media:upload", "creator reads their own media"),
+    staff("moderation:review", "staff reviews media on their brand"),
+  ),
+  "asset:scan": anyOf(
+    owner("media:upload", "creator scans their own media"),
+    staff("moderation:review", "staff scans media on their brand"),
+  ),
+};
+
+const isAction = <P extends string>(action: Action, prefix: P): action is Extract<Action, `${P}${string}`> =>
+  action.startsWith(prefix);
+
 /**
  * The one place that decides whether a principal may do an action to a resource on a brand. Every
  * route asks here (through the gateway's permission middleware) instead of checking roles itself.
@@ -102,11 +136,12 @@ export function authorize(
 ): Decision {
   if (!principal) return { allowed: false, reason: "unauthenticated" };
   switch (resource.kind) {
-    case "content": {
-      if (action === "profile:update" || action === "tenant:configure")
-        return { allowed: false, reason: "missing_permission" };
+    case "content":
+      if (!isAction(action, "content:")) return { allowed: false, reason: "missing_permission" };
       return contentPolicies[action](principal, resource, context);
-    }
+    case "asset":
+      if (!isAction(action, "asset:")) return { allowed: false, reason: "missing_permission" };
+      return assetPolicies[action](principal, resource, context);
     case "profile":
       if (action !== "profile:update") return { allowed: false, reason: "missing_permission" };
       return ownedBy(resource.id, principal)
@@ -117,6 +152,11 @@ export function authorize(
       if (resource.id !== context.tenantId) return { allowed: false, reason: "outside_tenant" };
       return hasPermission(principal, "tenants:manage", context.tenantId)
         ? { allowed: true, rule: "admin configures the brand" }
+        : { allowed: false, reason: "missing_permission" };
+    case "platform":
+      if (action !== "hashlists:manage") return { allowed: false, reason: "missing_permission" };
+      return globalGrant(principal, "hashlists:manage")
+        ? { allowed: true, rule: "trust & safety manages known-bad hash lists" }
         : { allowed: false, reason: "missing_permission" };
   }
 }

@@ -49,6 +49,30 @@ export const SearchSettingsSchema = z.object({
 });
 export type SearchSettings = z.infer<typeof SearchSettingsSchema>;
 
+const MiB = 1024 * 1024;
+
+/**
+ * What a brand accepts as uploads: the media types (the type sniffed from the bytes must be one of
+ * them too), and the largest file per kind. R2 allows up to 5 TiB per object; the brand's own limits
+ * are far lower.
+ */
+export const MediaSettingsSchema = z.object({
+  allowedTypes: z
+    .array(z.string().regex(/^(image|video|audio)\/[a-z0-9.+-]+$/, "an image/, video/ or audio/ media type"))
+    .min(1),
+  maxBytes: z.object({
+    image: z.number().int().positive(),
+    video: z.number().int().positive(),
+    audio: z.number().int().positive(),
+  }),
+});
+export type MediaSettings = z.infer<typeof MediaSettingsSchema>;
+
+export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
+  allowedTypes: ["image/jpeg", "image/png", "image/webp", "video/mp4", "video/quicktime", "video/webm"],
+  maxBytes: { image: 50 * MiB, video: 20 * 1024 * MiB, audio: 500 * MiB },
+};
+
 /** Everything a brand configures about itself; stored as JSON in `tenant.settings`. */
 export const TenantSettingsSchema = z.object({
   domains: z.object({ local: TenantDomainsSchema, production: TenantDomainsSchema }),
@@ -62,6 +86,7 @@ export const TenantSettingsSchema = z.object({
   /** Feature flags, read through `isFeatureOn` (flags.ts): a feature missing here is off. */
   features: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), FeatureFlagSchema),
   search: SearchSettingsSchema.default({ synonyms: [], blockedTerms: [], safeByDefault: true }),
+  media: MediaSettingsSchema.default(DEFAULT_MEDIA_SETTINGS),
   /** Legal toggles per brand. A placeholder until the compliance issue fills in the rules engine. */
   jurisdiction: z.object({
     minimumAge: z.number().int().min(18),

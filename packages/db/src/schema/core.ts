@@ -1,5 +1,6 @@
 import { sql } from "drizzle-orm";
 import {
+  type AnySQLiteColumn,
   check,
   index,
   integer,
@@ -33,6 +34,21 @@ export const NOTIFICATION_KINDS = ["new_follower", "new_post", "crosspost_done"]
 export const WEBHOOK_ENDPOINT_STATUSES = ["active", "disabled"] as const;
 export const WEBHOOK_DELIVERY_STATUSES = ["pending", "succeeded", "dead"] as const;
 export const FINGERPRINT_STATUSES = ["pending", "ready", "failed"] as const;
+/**
+ * Where an asset's bytes are: `uploading` until `ingest:complete` has checked them, then `stored`;
+ * `failed` (size, checksum or type did not match), `aborted` by its creator, or `expired` when the
+ * upload was abandoned.
+ */
+export const UPLOAD_STATES = ["uploading", "stored", "failed", "aborted", "expired"] as const;
+/** How the client sends the bytes: presigned S3 URLs straight to R2, or the media worker's token route. */
+export const UPLOAD_TRANSPORTS = ["r2-s3", "worker"] as const;
+/** A re-upload above the near-duplicate threshold: its creator's own asset is linked, anyone else's flagged. */
+export const DUPLICATE_STATES = ["linked", "flagged"] as const;
+export const PDQ_INDEX_KINDS = ["asset", "known_bad"] as const;
+export const KNOWN_BAD_KINDS = ["pdq", "md5"] as const;
+export const MODERATION_CASE_REASONS = ["known_bad_match", "near_duplicate"] as const;
+export const MODERATION_CASE_STATES = ["open", "resolved", "dismissed"] as const;
+export const SAFETY_REPORT_STATUSES = ["pending", "submitted"] as const;
 export const PLAN_INTERVALS = ["week", "month", "quarter", "year"] as const;
 export const SUBSCRIPTION_STATUSES = ["incomplete", "active", "past_due", "canceled", "expired"] as const;
 export const PURCHASE_KINDS = ["ppv", "tip", "bundle"] as const;
@@ -278,13 +294,21 @@ export const content = sqliteTable(
   ],
 );
 
+/**
+ * An uploaded file. It belongs to the creator who uploaded it and, once attached, to a post; the
+ * tenant is the brand it was uploaded through (whose type and size limits applied).
+ */
 export const mediaAsset = sqliteTable(
   "media_asset",
   {
     id: text("id").primaryKey(),
-    contentId: text("content_id")
+    contentId: text("content_id").references(() => content.id, { onDelete: "cascade" }),
+    ownerProfileId: text("owner_profile_id")
       .notNull()
-      .references(() => content.id, { onDelete: "cascade" }),
+      .references(() => profile.id, { onDelete: "cascade" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
     storageKey: text("storage_key").notNull().unique(),
     mime: text("mime").notNull(),
     bytes: integer("bytes").notNull(),
@@ -295,19 +319,76 @@ export const mediaAsset = sqliteTable(
     perceptualHash: text("perceptual_hash"),
     forensicWatermark: json<Record<string, unknown>>("forensic_watermark"),
     moderationState: text("moderation_state", { enum: MODERATION_STATES }).notNull().default("pending"),
+    uploadState: text("upload_state", { enum: UPLOAD_STATES }).notNull().default("uploading"),
+    /** Why the upload failed, in words the uploader can act on. */
+    failureReason: text("failure_reason"),
+    /** Set when the asset matched a known-bad hash list: it is never published and never served. */
+    blockedAt: timestamp("blocked_at"),
+    /** The earlier asset this one near-duplicates (see `duplicateState`). */
+    canonicalAssetId: text("canonical_asset_id").references((): AnySQLiteColumn => mediaAsset.id, {
+      onDelete: "set null",
+    }),
+    duplicateState: text("duplicate_state", { enum: DUPLICATE_STATES }),
     createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
   },
   (t) => [
     check("media_asset_moderation_state", oneOf(t.moderationState, MODERATION_STATES)),
+    check("media_asset_upload_state", oneOf(t.uploadState, UPLOAD_STATES)),
+    check(
+      "media_asset_duplicate_state",
+      sql`${t.duplicateState} is null or ${oneOf(t.duplicateState, DUPLICATE_STATES)}`,
+    ),
     check("media_asset_bytes", sql`${t.bytes} >= 0`),
     check(
       "media_asset_checksum",
       sql`${t.checksumSha256} is null or (length(${t.checksumSha256}) = 64 and ${t.checksumSha256} not glob '*[^0-9a-f]*')`,
     ),
     index("media_asset_content").on(t.contentId),
+    index("media_asset_owner").on(t.ownerProfileId, t.createdAt),
     // Exact-duplicate lookup on ingest.
     index("media_asset_checksum_sha256").on(t.checksumSha256),
   ],
+);
+
+/**
+ * An upload in progress, deleted when it completes, is aborted or expires. A multipart upload keeps
+ * R2's upload id; parts sent through the worker route are recorded in `media_upload_part` (R2's
+ * binding cannot list them).
+ */
+export const mediaUpload = sqliteTable(
+  "media_upload",
+  {
+    assetId: text("asset_id")
+      .primaryKey()
+      .references(() => mediaAsset.id, { onDelete: "cascade" }),
+    transport: text("transport", { enum: UPLOAD_TRANSPORTS }).notNull(),
+    multipartUploadId: text("multipart_upload_id"),
+    partSize: integer("part_size"),
+    partCount: integer("part_count").notNull().default(1),
+    declaredSha256: text("declared_sha256"),
+    expiresAt: timestamp("expires_at").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("media_upload_transport", oneOf(t.transport, UPLOAD_TRANSPORTS)),
+    check("media_upload_part_count", sql`${t.partCount} between 1 and 10000`),
+    index("media_upload_expiry").on(t.expiresAt),
+  ],
+);
+
+export const mediaUploadPart = sqliteTable(
+  "media_upload_part",
+  {
+    assetId: text("asset_id")
+      .notNull()
+      .references(() => mediaUpload.assetId, { onDelete: "cascade" }),
+    partNumber: integer("part_number").notNull(),
+    etag: text("etag").notNull(),
+    bytes: integer("bytes").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.assetId, t.partNumber] })],
 );
 
 /**
@@ -323,6 +404,8 @@ export const mediaFingerprint = sqliteTable(
       .references(() => mediaAsset.id, { onDelete: "cascade" }),
     status: text("status", { enum: FINGERPRINT_STATUSES }).notNull().default("pending"),
     sha256: text("sha256"),
+    /** MD5 of the stored bytes: only to match industry hash lists that still publish MD5. */
+    md5: text("md5"),
     /** 64 lowercase hex characters, Meta's word order. */
     pdq: text("pdq"),
     pdqQuality: integer("pdq_quality"),
@@ -349,6 +432,149 @@ export const mediaFingerprint = sqliteTable(
       sql`${t.phash} is null or (length(${t.phash}) = 16 and ${t.phash} not glob '*[^0-9a-f]*')`,
     ),
     index("media_fingerprint_sha256").on(t.sha256),
+    index("media_fingerprint_md5").on(t.md5),
+  ],
+);
+
+const pdqSlot = (n: number) => integer(`s${n}`).notNull();
+
+/**
+ * The near-duplicate index over PDQ hashes (multi-index hashing): each hash is cut into 16 slots of
+ * 16 bits, each slot indexed. Two hashes within distance 31 agree to within one bit on at least one
+ * slot, so a query probes each slot's value and its 16 one-bit neighbours, then checks the real
+ * distance of the few candidates. Global across brands: leaks cross brands. Holds assets' hashes of
+ * quality ≥ 50 and the PDQ entries of known-bad lists.
+ */
+export const mediaPdqIndex = sqliteTable(
+  "media_pdq_index",
+  {
+    /** An asset id (`ast_…`) or a known-bad entry id (`kbh_…`). */
+    subjectId: text("subject_id").primaryKey(),
+    kind: text("kind", { enum: PDQ_INDEX_KINDS }).notNull(),
+    hash: text("hash").notNull(),
+    quality: integer("quality").notNull(),
+    s0: pdqSlot(0),
+    s1: pdqSlot(1),
+    s2: pdqSlot(2),
+    s3: pdqSlot(3),
+    s4: pdqSlot(4),
+    s5: pdqSlot(5),
+    s6: pdqSlot(6),
+    s7: pdqSlot(7),
+    s8: pdqSlot(8),
+    s9: pdqSlot(9),
+    s10: pdqSlot(10),
+    s11: pdqSlot(11),
+    s12: pdqSlot(12),
+    s13: pdqSlot(13),
+    s14: pdqSlot(14),
+    s15: pdqSlot(15),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("media_pdq_index_kind", oneOf(t.kind, PDQ_INDEX_KINDS)),
+    check("media_pdq_index_hash", sql`length(${t.hash}) = 64 and ${t.hash} not glob '*[^0-9a-f]*'`),
+    index("media_pdq_index_s0").on(t.s0),
+    index("media_pdq_index_s1").on(t.s1),
+    index("media_pdq_index_s2").on(t.s2),
+    index("media_pdq_index_s3").on(t.s3),
+    index("media_pdq_index_s4").on(t.s4),
+    index("media_pdq_index_s5").on(t.s5),
+    index("media_pdq_index_s6").on(t.s6),
+    index("media_pdq_index_s7").on(t.s7),
+    index("media_pdq_index_s8").on(t.s8),
+    index("media_pdq_index_s9").on(t.s9),
+    index("media_pdq_index_s10").on(t.s10),
+    index("media_pdq_index_s11").on(t.s11),
+    index("media_pdq_index_s12").on(t.s12),
+    index("media_pdq_index_s13").on(t.s13),
+    index("media_pdq_index_s14").on(t.s14),
+    index("media_pdq_index_s15").on(t.s15),
+  ],
+);
+
+/** A known-bad hash list imported by trust & safety staff (e.g. an industry CSAM list). Global. */
+export const knownBadList = sqliteTable(
+  "known_bad_list",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    kind: text("kind", { enum: KNOWN_BAD_KINDS }).notNull(),
+    /** Who publishes the list (NCMEC, IWF, an internal team, …). */
+    source: text("source").notNull(),
+    entryCount: integer("entry_count").notNull().default(0),
+    createdByAccountId: text("created_by_account_id").references(() => account.id, { onDelete: "set null" }),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("known_bad_list_kind", oneOf(t.kind, KNOWN_BAD_KINDS)),
+    unique("known_bad_list_name").on(t.name),
+  ],
+);
+
+export const knownBadHash = sqliteTable(
+  "known_bad_hash",
+  {
+    id: text("id").primaryKey(),
+    listId: text("list_id")
+      .notNull()
+      .references(() => knownBadList.id, { onDelete: "cascade" }),
+    /** Lowercase hex: 64 characters for PDQ, 32 for MD5. */
+    hash: text("hash").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("known_bad_hash_hex", sql`length(${t.hash}) in (32, 64) and ${t.hash} not glob '*[^0-9a-f]*'`),
+    unique("known_bad_hash_entry").on(t.listId, t.hash),
+    index("known_bad_hash_hash").on(t.hash),
+  ],
+);
+
+/** Something staff must look at: a known-bad match (the asset is already blocked) or a flagged re-upload. */
+export const moderationCase = sqliteTable(
+  "moderation_case",
+  {
+    id: text("id").primaryKey(),
+    /** The brand whose staff handle it; null for platform-wide cases (known-bad matches). */
+    tenantId: text("tenant_id").references(() => tenant.id, { onDelete: "cascade" }),
+    reason: text("reason", { enum: MODERATION_CASE_REASONS }).notNull(),
+    state: text("state", { enum: MODERATION_CASE_STATES }).notNull().default("open"),
+    assetId: text("asset_id").references(() => mediaAsset.id, { onDelete: "set null" }),
+    contentId: text("content_id").references(() => content.id, { onDelete: "set null" }),
+    details: json<Record<string, unknown>>("details").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("moderation_case_reason", oneOf(t.reason, MODERATION_CASE_REASONS)),
+    check("moderation_case_state", oneOf(t.state, MODERATION_CASE_STATES)),
+    index("moderation_case_open").on(t.state, t.createdAt),
+    index("moderation_case_asset").on(t.assetId),
+  ],
+);
+
+/**
+ * A mandatory report owed for a known-bad match (e.g. to NCMEC's CyberTipline): recorded at the
+ * moment of the match, submitted by the reporting flow.
+ */
+export const safetyReport = sqliteTable(
+  "safety_report",
+  {
+    id: text("id").primaryKey(),
+    caseId: text("case_id")
+      .notNull()
+      .references(() => moderationCase.id, { onDelete: "cascade" }),
+    assetId: text("asset_id").notNull(),
+    listId: text("list_id").references(() => knownBadList.id, { onDelete: "set null" }),
+    matchedHash: text("matched_hash").notNull(),
+    distance: integer("distance").notNull(),
+    status: text("status", { enum: SAFETY_REPORT_STATUSES }).notNull().default("pending"),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("safety_report_status", oneOf(t.status, SAFETY_REPORT_STATUSES)),
+    unique("safety_report_match").on(t.assetId, t.matchedHash),
   ],
 );
 

@@ -1,4 +1,4 @@
-import type { TenantSettings } from "@fun/tenancy";
+import { DEFAULT_MEDIA_SETTINGS, type TenantSettings } from "@fun/tenancy";
 import { insertRow, seedId } from "./sql";
 
 /**
@@ -127,6 +127,7 @@ function settingsFor(slug: Brand, brand: BrandSeed): TenantSettings {
     theme: brand.theme,
     features: brand.features,
     search: brand.search,
+    media: DEFAULT_MEDIA_SETTINGS,
     // Placeholder until the compliance rules engine lands: adults only, nothing else blocked yet.
     jurisdiction: { minimumAge: 18, blockedCountries: [], regionRules: [] },
     fees: { platformFeeBps: 0 },
@@ -198,7 +199,15 @@ export const ROLES = {
       "tokens:introspect",
       "keys:rotate",
       "webhooks:manage",
+      "hashlists:manage",
     ],
+  },
+  /** Trust & safety: platform-wide moderation and the known-bad hash lists. */
+  safety: {
+    id: seedId("role", "role:safety"),
+    name: "safety",
+    scope: "global",
+    permissions: ["moderation:review", "hashlists:manage"],
   },
 } as const;
 

@@ -22,8 +22,8 @@ async function storedAsset(mime: string, bytes: Uint8Array | null) {
       "INSERT INTO content (id, creator_profile_id, canonical_tenant_id, title, visibility, created_at, updated_at) VALUES (?, ?, ?, 'Upload', 'public', ?, ?)",
     ).bind(contentId, SEED.profiles.creator.id, SEED.tenants.girlfanz.id, now, now),
     env.DB.prepare(
-      "INSERT INTO media_asset (id, content_id, storage_key, mime, bytes, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-    ).bind(id, contentId, key, mime, bytes?.length ?? 0, now),
+      "INSERT INTO media_asset (id, content_id, owner_profile_id, tenant_id, storage_key, mime, bytes, upload_state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'stored', ?, ?)",
+    ).bind(id, contentId, SEED.profiles.creator.id, SEED.tenants.girlfanz.id, key, mime, bytes?.length ?? 0, now, now),
   ]);
   if (bytes) await env.MEDIA_BUCKET.put(key, bytes);
   return id;

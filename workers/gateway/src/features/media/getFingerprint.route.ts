@@ -1,11 +1,10 @@
-import { mediaAsset, mediaFingerprint } from "@fun/db";
-import { ApiError, defineRoute } from "@fun/http";
-import { authorize, loadPrincipal } from "@fun/policy";
+import { mediaFingerprint } from "@fun/db";
+import { defineRoute } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { eq } from "drizzle-orm";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
-import { findContent } from "../content/content.repo";
+import { assetFor } from "./media-access";
 
 /** The order of `pdq.dihedral`: Meta's reference order of rotations and flips. */
 const DIHEDRAL_ORDER = ["orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipp", "flipm"] as const;
@@ -43,7 +42,7 @@ const route = defineRoute({
   tags: ["Media"],
   summary: "An asset's forensic fingerprints: SHA-256, PDQ with its dihedral hashes, pHash",
   description:
-    "For the creator of the asset's post and staff of its brands; anyone else gets 404. `status` is `pending` until the ingest consumer has run, and `failed` with `failureReason` for an upload that could not be fingerprinted.",
+    "For the asset's uploader and staff of the brands it lives on; anyone else gets 404. `status` is `pending` until the ingest consumer has run, and `failed` with `failureReason` for an upload that could not be fingerprinted.",
   security: [{ bearerAuth: [] }],
   middleware: requireAccount,
   request: { params: z.object({ assetId: z.string().regex(/^ast_[0-9A-Z]{26}$/, "an asset id (ast_…)") }) },
@@ -54,33 +53,14 @@ const route = defineRoute({
 
 export function registerGetFingerprint(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
-    const host = c.get("host");
-    if (host.kind !== "tenant") throw new ApiError("not_found", "Media is served on a brand's host.");
     const { assetId } = c.req.valid("param");
-    const db = c.get("services").db;
-    const row = await db
-      .select({ asset: mediaAsset, fingerprint: mediaFingerprint })
-      .from(mediaAsset)
-      .leftJoin(mediaFingerprint, eq(mediaFingerprint.assetId, mediaAsset.id))
-      .where(eq(mediaAsset.id, assetId))
+    const { asset } = await assetFor(c, assetId, "asset:read");
+    const f = await c
+      .get("services")
+      .db.select()
+      .from(mediaFingerprint)
+      .where(eq(mediaFingerprint.assetId, assetId))
       .get();
-    const [post, principal] = await Promise.all([
-      row ? findContent(db, row.asset.contentId) : undefined,
-      loadPrincipal(db, c.get("auth").claims.subject),
-    ]);
-    const resource = post && {
-      kind: "content" as const,
-      id: post.row.id,
-      creatorProfileId: post.row.creatorProfileId,
-      tenantIds: [post.row.canonicalTenantId, ...post.publications.map((p) => p.tenantId)],
-    };
-    if (
-      !row ||
-      !resource ||
-      !authorize(principal, "content:read-private", resource, { tenantId: host.tenant.id }).allowed
-    )
-      throw new ApiError("not_found", "No such asset.");
-    const f = row.fingerprint;
     const dihedral = f?.pdqDihedral;
     c.header("Cache-Control", "private, no-store");
     return c.json(
@@ -93,10 +73,10 @@ export function registerGetFingerprint(app: OpenAPIHono<GatewayEnv>) {
             ? { hash: f.pdq, quality: f.pdqQuality, dihedral: DIHEDRAL_ORDER.map((t) => dihedral[t] ?? "") }
             : null,
         phash: f?.phash ?? null,
-        width: f?.width ?? row.asset.width,
-        height: f?.height ?? row.asset.height,
-        mime: f?.mime ?? row.asset.mime,
-        bytes: f?.bytes ?? row.asset.bytes,
+        width: f?.width ?? asset.width,
+        height: f?.height ?? asset.height,
+        mime: f?.mime ?? asset.mime,
+        bytes: f?.bytes ?? asset.bytes,
         failureReason: f?.failureReason ?? null,
       },
       200,

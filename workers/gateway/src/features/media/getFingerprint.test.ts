@@ -23,8 +23,8 @@ async function asset(fingerprinted: boolean) {
       "INSERT INTO content (id, creator_profile_id, canonical_tenant_id, title, visibility, created_at, updated_at) VALUES (?, ?, ?, 'Photo', 'public', ?, ?)",
     ).bind(contentId, SEED.profiles.creator.id, SEED.tenants.girlfanz.id, now, now),
     env.DB.prepare(
-      "INSERT INTO media_asset (id, content_id, storage_key, mime, bytes, created_at) VALUES (?, ?, ?, 'image/jpeg', 361182, ?)",
-    ).bind(id, contentId, `uploads/${id}`, now),
+      "INSERT INTO media_asset (id, content_id, owner_profile_id, tenant_id, storage_key, mime, bytes, upload_state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'image/jpeg', 361182, 'stored', ?, ?)",
+    ).bind(id, contentId, SEED.profiles.creator.id, SEED.tenants.girlfanz.id, `uploads/${id}`, now, now),
   ];
   if (fingerprinted) {
     statements.push(
