@@ -61,6 +61,18 @@ export const EVENT_CATALOGUE = {
         .nullable(),
     }),
   },
+  "fun.media.duplicate.detected": {
+    source: "media",
+    description:
+      "An upload is a near-duplicate of an earlier asset (PDQ within the match threshold, rotations and flips included): `linked` to its creator's own canonical asset, or `flagged` for review when the earlier asset is someone else's.",
+    data: z.object({
+      assetId: z.string(),
+      canonicalAssetId: z.string(),
+      distance: z.number().int().min(0).max(256),
+      transform: z.string(),
+      action: z.enum(["linked", "flagged"]),
+    }),
+  },
   "fun.moderation.flagged": {
     source: "moderation",
     description: "Something was flagged for review or blocked.",

@@ -1,5 +1,6 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
+import { createCoreDb } from "@fun/db";
 import { type ApiEnv, createApi } from "@fun/http";
 import {
   consumeIngest,
@@ -7,6 +8,10 @@ import {
   INGEST_DEAD_LETTER_QUEUE,
   INGEST_QUEUE,
 } from "./fingerprint/ingest.consumer";
+import { addKnownBadEntries, createKnownBadList } from "./known-bad/import-list";
+import { findList, listLists } from "./known-bad/known-bad.repo";
+import { scanAsset } from "./screening/scan-asset";
+import { traceImage } from "./screening/trace-image";
 
 /**
  * The media worker. Its HTTP side serves the upload host (direct uploads land here when presigned R2
@@ -32,6 +37,34 @@ export default class MediaWorker extends WorkerEntrypoint<MediaEnv> implements I
     if (batch.queue === INGEST_DEAD_LETTER_QUEUE) return consumeIngestDeadLetters(batch, this.env);
     if (batch.queue === INGEST_QUEUE) return consumeIngest(batch, this.env);
     throw new Error(`the media worker consumes no queue named ${batch.queue}`);
+  }
+
+  // Screening: near-duplicates, known-bad lists and the takedown trace (src/screening, src/known-bad).
+
+  /** Screens a fingerprinted asset again and applies the re-upload and known-bad policies. */
+  scanAsset(assetId: string, options: { threshold?: number } = {}) {
+    return scanAsset(this.env, assetId, options);
+  }
+
+  /** Which assets an image (given as its bytes) is: exact copies and the same picture, every brand. */
+  traceImage(bytes: Uint8Array) {
+    return traceImage(this.env, bytes);
+  }
+
+  createKnownBadList(input: Parameters<typeof createKnownBadList>[1]) {
+    return createKnownBadList(this.env, input);
+  }
+
+  addKnownBadEntries(listId: string, entries: string) {
+    return addKnownBadEntries(this.env, listId, entries);
+  }
+
+  listKnownBadLists() {
+    return listLists(createCoreDb(this.env.DB));
+  }
+
+  getKnownBadList(listId: string) {
+    return findList(createCoreDb(this.env.DB), listId);
   }
 
   health(): Promise<HealthReport> {

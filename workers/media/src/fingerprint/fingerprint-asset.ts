@@ -2,6 +2,9 @@ import { toHex } from "@fun/core";
 import { createCoreDb, mediaAsset, mediaFingerprint } from "@fun/db";
 import { createEvent, outboxInsert } from "@fun/events";
 import { eq } from "drizzle-orm";
+import { MAX_INDEX_RADIUS } from "../near-duplicates/pdq-index.repo";
+import { type Screening, screenAsset } from "../screening/screen-asset";
+import { type ScreeningActions, screeningWrites } from "../screening/screening-writes";
 import { decodeImage, ImageDecodeError } from "./decode";
 import { pdqHash } from "./pdq";
 import { phash } from "./phash";
@@ -10,7 +13,15 @@ import { phash } from "./phash";
 export const MAX_IMAGE_BYTES = 50 * 1024 * 1024;
 
 export type FingerprintOutcome =
-  | { status: "ready"; assetId: string; sha256: string; pdq: string | null; phash: string | null }
+  | {
+      status: "ready";
+      assetId: string;
+      sha256: string;
+      pdq: string | null;
+      phash: string | null;
+      screening: Screening;
+      actions: ScreeningActions;
+    }
   | { status: "failed"; assetId: string; reason: string }
   | { status: "unknown_asset"; assetId: string }
   | { status: "already_done"; assetId: string };
@@ -18,18 +29,32 @@ export type FingerprintOutcome =
 /** A failure that retrying cannot fix: the asset is marked failed with this reason. */
 class Unfingerprintable extends Error {}
 
-/** SHA-256 of an object's body, streamed through the digest (never buffered whole). */
-async function streamedSha256(body: ReadableStream<Uint8Array>): Promise<string> {
-  const digest = new crypto.DigestStream("SHA-256");
-  await body.pipeTo(digest);
-  return toHex(new Uint8Array(await digest.digest));
+/** SHA-256 and MD5 of an object's body, streamed through both digests (never buffered whole). */
+async function streamedDigests(body: ReadableStream<Uint8Array>): Promise<{ sha256: string; md5: string }> {
+  const [forSha, forMd5] = body.tee();
+  const sha = new crypto.DigestStream("SHA-256");
+  const md5 = new crypto.DigestStream("MD5");
+  await Promise.all([forSha.pipeTo(sha), forMd5.pipeTo(md5)]);
+  return { sha256: toHex(new Uint8Array(await sha.digest)), md5: toHex(new Uint8Array(await md5.digest)) };
+}
+
+const digestHex = async (algorithm: string, bytes: Uint8Array) =>
+  toHex(new Uint8Array(await crypto.subtle.digest(algorithm, bytes)));
+
+/** The PDQ distance at or below which images match (wrangler.toml `PDQ_MATCH_THRESHOLD`). */
+export function matchThreshold(env: Pick<MediaEnv, "PDQ_MATCH_THRESHOLD">): number {
+  const threshold = Number(env.PDQ_MATCH_THRESHOLD ?? 31);
+  if (!Number.isInteger(threshold) || threshold < 0 || threshold > MAX_INDEX_RADIUS)
+    throw new Error(`PDQ_MATCH_THRESHOLD must be an integer from 0 to ${MAX_INDEX_RADIUS}`);
+  return threshold;
 }
 
 /**
  * Fingerprints one stored asset: SHA-256 of its bytes, and for images (by their real type, from
  * magic bytes) PDQ with quality and dihedral hashes, and pHash. The fingerprint row, the asset's
  * checksum and perceptual hash, and `fun.media.fingerprint.ready` (through the outbox) are written
- * in one batch. An upload that cannot be fingerprinted (empty, corrupt, not what it claims, too
+ * in one batch, with what screening the fingerprints decided (src/screening: a known-bad match
+ * blocks the asset; a near-duplicate is linked or flagged; a usable PDQ hash joins the index). An upload that cannot be fingerprinted (empty, corrupt, not what it claims, too
  * large, gone from storage) is marked failed with the reason and is not retried; anything else
  * (storage or database trouble) throws, for the queue to retry.
  */
@@ -54,7 +79,7 @@ export async function fingerprintAsset(
     if (!object) throw new Unfingerprintable("the uploaded file is not in storage");
     if (object.size === 0) throw new Unfingerprintable("the file is empty");
     const declaredImage = asset.mime.startsWith("image/");
-    let sha256: string;
+    let digests: { sha256: string; md5: string };
     let image: {
       pdq: ReturnType<typeof pdqHash>;
       phash: string;
@@ -68,7 +93,7 @@ export async function fingerprintAsset(
           `the image is ${object.size} bytes; at most ${MAX_IMAGE_BYTES} are decoded`,
         );
       const bytes = new Uint8Array(await object.arrayBuffer());
-      sha256 = toHex(new Uint8Array(await crypto.subtle.digest("SHA-256", bytes)));
+      digests = { sha256: await digestHex("SHA-256", bytes), md5: await digestHex("MD5", bytes) };
       const decoded = await decodeImage(bytes);
       if (decoded.type !== asset.mime)
         throw new Unfingerprintable(`the file was declared ${asset.mime} but is ${decoded.type}`);
@@ -80,11 +105,13 @@ export async function fingerprintAsset(
         type: decoded.type,
       };
     } else {
-      sha256 = await streamedSha256(object.body);
+      digests = await streamedDigests(object.body);
     }
+    const { sha256, md5 } = digests;
     const fingerprint = {
       status: "ready" as const,
       sha256,
+      md5,
       pdq: image?.pdq.hash ?? null,
       pdqQuality: image?.pdq.quality ?? null,
       pdqDihedral: image?.pdq.dihedral ?? null,
@@ -101,6 +128,8 @@ export async function fingerprintAsset(
       { assetId, contentId: asset.contentId, sha256, pdq: fingerprint.pdq, phash: fingerprint.phash },
       { subject: assetId },
     );
+    const screening = await screenAsset(db, assetId, fingerprint, { threshold: matchThreshold(env) });
+    const screened = screeningWrites(db, asset, fingerprint, screening, now);
     await db.batch([
       db
         .insert(mediaFingerprint)
@@ -115,8 +144,17 @@ export async function fingerprintAsset(
         })
         .where(eq(mediaAsset.id, assetId)),
       outboxInsert(db, event),
+      ...screened.writes,
     ]);
-    return { status: "ready", assetId, sha256, pdq: fingerprint.pdq, phash: fingerprint.phash };
+    return {
+      status: "ready",
+      assetId,
+      sha256,
+      pdq: fingerprint.pdq,
+      phash: fingerprint.phash,
+      screening,
+      actions: screened.actions,
+    };
   } catch (error) {
     if (!(error instanceof Unfingerprintable || error instanceof ImageDecodeError)) throw error;
     await markFailed(env, assetId, error.message, now);

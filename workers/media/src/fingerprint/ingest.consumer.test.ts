@@ -23,7 +23,17 @@ async function storedAsset(mime: string, bytes: Uint8Array | null) {
     ).bind(contentId, SEED.profiles.creator.id, SEED.tenants.girlfanz.id, now, now),
     env.DB.prepare(
       "INSERT INTO media_asset (id, content_id, owner_profile_id, tenant_id, storage_key, mime, bytes, upload_state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'stored', ?, ?)",
-    ).bind(id, contentId, SEED.profiles.creator.id, SEED.tenants.girlfanz.id, key, mime, bytes?.length ?? 0, now, now),
+    ).bind(
+      id,
+      contentId,
+      SEED.profiles.creator.id,
+      SEED.tenants.girlfanz.id,
+      key,
+      mime,
+      bytes?.length ?? 0,
+      now,
+      now,
+    ),
   ]);
   if (bytes) await env.MEDIA_BUCKET.put(key, bytes);
   return id;

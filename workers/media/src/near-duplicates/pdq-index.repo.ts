@@ -1,0 +1,118 @@
+import { type CoreDb, mediaPdqIndex, type PDQ_INDEX_KINDS } from "@fun/db";
+import { inArray, sql } from "drizzle-orm";
+import { PDQ_MATCH_RADIUS, pdqDistance, pdqWordsFromHex } from "./pdq-bits";
+
+/**
+ * The stored near-duplicate index (table `media_pdq_index`, see its schema comment): multi-index
+ * hashing in D1. Each hash is kept with its 16 slots of 16 bits, every slot column indexed. Two
+ * hashes within distance r agree to within ⌊r/16⌋ bits on at least one slot (pigeonhole), so a query
+ * asks for rows whose slot k is within that many bits of the query's slot k, for any k, and checks
+ * the real distance of those candidates only. SQLite answers the OR of 16 indexed `IN` lists with
+ * one index lookup per value (a "multi-index OR").
+ */
+
+export type PdqIndexKind = (typeof PDQ_INDEX_KINDS)[number];
+
+/** Hashes below this PDQ quality are too flat to match on: they are neither indexed nor searched. */
+export const MIN_MATCH_QUALITY = 50;
+/**
+ * The largest radius the index answers: at 48 and above every slot would be probed with all values
+ * within 3 bits (697 per slot and variant), so a query would stop being a lookup.
+ */
+export const MAX_INDEX_RADIUS = 47;
+
+export interface PdqIndexMatch {
+  subjectId: string;
+  kind: PdqIndexKind;
+  hash: string;
+  distance: number;
+  /** Which of the query's variants matched (its dihedral transform, for an asset's hashes). */
+  variant: string;
+}
+
+/** The row that indexes a hash; slots are its 16-bit words in hex order. */
+export function pdqIndexEntry(
+  subjectId: string,
+  kind: PdqIndexKind,
+  hash: string,
+  quality: number,
+  now: number,
+) {
+  const w = pdqWordsFromHex(hash);
+  const slot = (k: number) => w[k] ?? 0;
+  return {
+    subjectId,
+    kind,
+    hash: hash.toLowerCase(),
+    quality,
+    s0: slot(0),
+    s1: slot(1),
+    s2: slot(2),
+    s3: slot(3),
+    s4: slot(4),
+    s5: slot(5),
+    s6: slot(6),
+    s7: slot(7),
+    s8: slot(8),
+    s9: slot(9),
+    s10: slot(10),
+    s11: slot(11),
+    s12: slot(12),
+    s13: slot(13),
+    s14: slot(14),
+    s15: slot(15),
+    createdAt: now,
+  };
+}
+
+/** Every 16-bit value within `bits` bit flips of `value`. */
+function neighbours(value: number, bits: number, into: Set<number>, from = 0): void {
+  into.add(value);
+  if (bits === 0) return;
+  for (let bit = from; bit < 16; bit++) neighbours(value ^ (1 << bit), bits - 1, into, bit + 1);
+}
+
+/**
+ * Indexed hashes within `radius` of any of `variants` (e.g. an image's 8 dihedral hashes, so a
+ * rotated or mirrored copy is found), each with its best distance and the variant that reached it,
+ * nearest first.
+ */
+export async function searchPdqIndex(
+  db: CoreDb,
+  variants: Readonly<Record<string, string>>,
+  options: { radius?: number; kinds?: readonly PdqIndexKind[]; exclude?: string } = {},
+): Promise<PdqIndexMatch[]> {
+  const radius = options.radius ?? PDQ_MATCH_RADIUS;
+  if (!Number.isInteger(radius) || radius < 0 || radius > MAX_INDEX_RADIUS)
+    throw new RangeError(`the index answers radii from 0 to ${MAX_INDEX_RADIUS}, not ${radius}`);
+  const queries = Object.entries(variants);
+  if (queries.length === 0) return [];
+  const probe = Array.from({ length: 16 }, () => new Set<number>());
+  const flips = Math.floor(radius / 16);
+  for (const [, hash] of queries) {
+    const words = pdqWordsFromHex(hash);
+    for (let k = 0; k < 16; k++) neighbours(words[k] ?? 0, flips, probe[k] as Set<number>);
+  }
+  // The values are integers computed here, never caller text, so they are written into the SQL
+  // directly: a query holds up to 16 × 8 × 17 of them, far beyond D1's 100 bound parameters.
+  const anySlot = probe.map((values, k) => `s${k} in (${[...values].join(",")})`).join(" or ");
+  const candidates = await db
+    .select({ subjectId: mediaPdqIndex.subjectId, kind: mediaPdqIndex.kind, hash: mediaPdqIndex.hash })
+    .from(mediaPdqIndex)
+    .where(
+      options.kinds
+        ? sql`(${sql.raw(anySlot)}) and ${inArray(mediaPdqIndex.kind, [...options.kinds])}`
+        : sql.raw(anySlot),
+    );
+  const matches: PdqIndexMatch[] = [];
+  for (const candidate of candidates) {
+    if (candidate.subjectId === options.exclude) continue;
+    let best: { distance: number; variant: string } | undefined;
+    for (const [variant, hash] of queries) {
+      const distance = pdqDistance(hash, candidate.hash);
+      if (distance <= radius && (!best || distance < best.distance)) best = { distance, variant };
+    }
+    if (best) matches.push({ ...candidate, ...best });
+  }
+  return matches.sort((a, b) => a.distance - b.distance || a.subjectId.localeCompare(b.subjectId));
+}
