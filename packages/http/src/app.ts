@@ -31,6 +31,8 @@ export interface CreateApiOptions<E extends ApiEnv> {
   /** Names the service in every log line (`gateway`, `media`, …). */
   service: string;
   maxBodyBytes?: number;
+  /** A larger limit for the few routes that take big bodies (an image to trace), by request path. */
+  maxBodyBytesFor?: (path: string) => number | undefined;
   /**
    * Reuse a well-formed `X-Request-Id` from the caller instead of minting one. Only for workers the
    * gateway forwards to, so that one request keeps one id across workers.
@@ -140,15 +142,18 @@ export function createApi<E extends ApiEnv>(options: CreateApiOptions<E>): OpenA
 
   for (const middleware of options.beforeRouting ?? []) app.use("*", middleware);
 
-  app.use(
-    "*",
+  const limitTo = (maxSize: number) =>
     bodyLimit({
-      maxSize: options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      maxSize,
       onError: () => {
         throw new HTTPException(413);
       },
-    }),
-  );
+    });
+  const defaultLimit = limitTo(options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES);
+  app.use("*", (c, next) => {
+    const larger = options.maxBodyBytesFor?.(c.req.path);
+    return (larger === undefined ? defaultLimit : limitTo(larger))(c, next);
+  });
 
   app.use(
     "*",

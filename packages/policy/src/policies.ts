@@ -21,6 +21,8 @@ export type Action =
   | "asset:scan"
   | "profile:update"
   | "tenant:configure"
+  /** Trace an image to the assets it matches (takedowns): staff of the brand. */
+  | "media:trace"
   /** Import and read known-bad hash lists: platform-wide, so a brand-scoped staff role is not enough. */
   | "hashlists:manage";
 
@@ -147,12 +149,19 @@ export function authorize(
       return ownedBy(resource.id, principal)
         ? { allowed: true, rule: "a person edits their own profile" }
         : { allowed: false, reason: "not_owner" };
-    case "tenant":
-      if (action !== "tenant:configure") return { allowed: false, reason: "missing_permission" };
+    case "tenant": {
       if (resource.id !== context.tenantId) return { allowed: false, reason: "outside_tenant" };
-      return hasPermission(principal, "tenants:manage", context.tenantId)
-        ? { allowed: true, rule: "admin configures the brand" }
+      const [permission, rule] =
+        action === "tenant:configure"
+          ? ["tenants:manage", "admin configures the brand"]
+          : action === "media:trace"
+            ? ["moderation:review", "staff trace images for takedowns on their brand"]
+            : [];
+      if (!permission || !rule) return { allowed: false, reason: "missing_permission" };
+      return hasPermission(principal, permission, context.tenantId)
+        ? { allowed: true, rule }
         : { allowed: false, reason: "missing_permission" };
+    }
     case "platform":
       if (action !== "hashlists:manage") return { allowed: false, reason: "missing_permission" };
       return globalGrant(principal, "hashlists:manage")

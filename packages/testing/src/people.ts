@@ -80,3 +80,26 @@ export async function newPerson(
   }
   return person;
 }
+
+let grants = 0;
+
+/** Grants a seeded role to an account: everywhere, or on one brand (a brand-scoped staff role). */
+export async function grantRole(
+  accountId: string,
+  role: keyof typeof SEED.roles,
+  brand?: keyof typeof SEED.tenants,
+): Promise<void> {
+  const db = (env as unknown as { DB: D1Database }).DB;
+  await db
+    .prepare(
+      "INSERT INTO account_role (id, account_id, role_id, tenant_id, created_at) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(
+      `arl_${String(++grants).padStart(20, "0")}GRANTS`,
+      accountId,
+      SEED.roles[role].id,
+      brand ? SEED.tenants[brand].id : null,
+      Date.now(),
+    )
+    .run();
+}

@@ -11,12 +11,15 @@ import { registerListEventSchemas } from "./features/events/listEventSchemas.rou
 import { registerValidateEvent } from "./features/events/validateEvent.route";
 import { registerFanLists } from "./features/fan-lists/fanLists.routes";
 import { registerGetFeed } from "./features/feed/getFeed.route";
+import { registerHashLists } from "./features/hashlists/hashlists.routes";
 import { registerGetHealth } from "./features/health/getHealth.route";
 import { registerJwks } from "./features/identity/jwks.route";
 import { registerRotateKeys } from "./features/identity/rotateKeys.route";
 import { registerGetMe } from "./features/me/getMe.route";
 import { registerPatchMe } from "./features/me/patchMe.route";
 import { registerGetFingerprint } from "./features/media/getFingerprint.route";
+import { registerScanAsset } from "./features/media/scanAsset.route";
+import { MAX_TRACE_BYTES, registerTraceImage, TRACE_PATH } from "./features/media/traceImage.route";
 import { registerNotifications } from "./features/notifications/notifications.routes";
 import { registerAuthorize } from "./features/oauth/authorize.route";
 import { registerDiscovery } from "./features/oauth/discovery.route";
@@ -43,7 +46,11 @@ import { resolveHost } from "./middleware/resolve-host";
 export function createGatewayApp(
   options: { extraRoutes?: (app: ReturnType<typeof createApi<GatewayEnv>>) => void } = {},
 ) {
-  const app = createApi<GatewayEnv>({ service: "gateway", beforeRouting: [resolveHost] });
+  const app = createApi<GatewayEnv>({
+    service: "gateway",
+    beforeRouting: [resolveHost],
+    maxBodyBytesFor: (path) => (path === TRACE_PATH ? MAX_TRACE_BYTES : undefined),
+  });
   app.openAPIRegistry.registerComponent("securitySchemes", "bearerAuth", {
     type: "http",
     scheme: "bearer",
@@ -81,6 +88,9 @@ export function createGatewayApp(
   registerSearch(app);
   registerFanLists(app);
   registerGetFingerprint(app);
+  registerScanAsset(app);
+  registerTraceImage(app);
+  registerHashLists(app);
   registerWebhooks(app);
   options.extraRoutes?.(app);
   registerDocs(app);

@@ -65,7 +65,6 @@ describe("traceImage", () => {
     expect(traced).toMatchObject({
       ok: true,
       value: {
-        matches: [],
         knownBad: { matched: true, list: { name: "trace list", kind: "pdq", source: "NCMEC" } },
       },
     });

@@ -1,8 +1,8 @@
-import { profileTenant } from "@fun/db";
+import { mediaAsset, profileTenant } from "@fun/db";
 import { ApiError, registerCustomMethod } from "@fun/http";
 import { authorize, loadPrincipal } from "@fun/policy";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
-import { and, eq, inArray } from "drizzle-orm";
+import { and, eq, inArray, isNotNull } from "drizzle-orm";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
@@ -63,6 +63,16 @@ async function publishable(c: Context<GatewayEnv>, contentId: string) {
   if (!authorize(principal, "content:publish", resource, { tenantId: host.tenant.id }).allowed) {
     throw new ApiError("forbidden", "Only the post's creator, or staff of this brand, may publish it.");
   }
+  const blocked = await db
+    .select({ id: mediaAsset.id })
+    .from(mediaAsset)
+    .where(and(eq(mediaAsset.contentId, contentId), isNotNull(mediaAsset.blockedAt)))
+    .get();
+  if (blocked)
+    throw new ApiError(
+      "conflict",
+      "The post holds media blocked by a known-bad hash match; it cannot be published. Trust & safety review it.",
+    );
   return { db, host, post: found.row, publications: found.publications };
 }
 

@@ -81,6 +81,34 @@ describe("publishing", () => {
     expect(await events(id)).toEqual([]);
   });
 
+  it("refuses to publish or cross-post a post holding media blocked by a known-bad match", async () => {
+    const id = await newPost();
+    const now = Date.now();
+    await env.DB.prepare(
+      "INSERT INTO media_asset (id, content_id, owner_profile_id, tenant_id, storage_key, mime, bytes, upload_state, blocked_at, moderation_state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, 'image/jpeg', 10, 'stored', ?, 'rejected', ?, ?)",
+    )
+      .bind(
+        `ast_${id.slice(4)}`,
+        id,
+        SEED.profiles.creator.id,
+        SEED.tenants.girlfanz.id,
+        `originals/${id}`,
+        now,
+        now,
+        now,
+      )
+      .run();
+    const publish = await send("POST", `/v1/content/${id}:publish`, await token("creator"), {});
+    expect((await expectProblem(publish, 409, "conflict")).detail).toMatch(/known-bad/);
+    const crosspost = await expectProblem(
+      await send("POST", `/v1/content/${id}:crosspost`, await token("creator"), { tenants: ["pupfanz"] }),
+      409,
+      "conflict",
+    );
+    expect(crosspost.detail).toMatch(/known-bad/);
+    expect(await events(id)).toEqual([]);
+  });
+
   it("schedules for later and the sweep makes it live exactly once", async () => {
     const id = await newPost();
     const at = Date.now() + 60 * 60 * 1000;

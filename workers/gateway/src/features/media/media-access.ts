@@ -46,3 +46,9 @@ export async function assetFor(
   }
   throw new ApiError("not_found", "No such asset.");
 }
+
+/** Whether the caller is trust & safety staff, who may see which known-bad list matched. */
+export function managesHashLists(principal: Principal): boolean {
+  // A platform-wide permission: the brand in the context plays no part in the decision.
+  return authorize(principal, "hashlists:manage", { kind: "platform" }, { tenantId: "" }).allowed;
+}
