@@ -154,7 +154,7 @@ describe("the core schema", () => {
     await db.batch(core.map((statement) => db.prepare(statement)));
     expect(await rowCounts()).toEqual(before);
     // Other tests in this file add rows, so only the seed-owned tables are pinned to exact numbers.
-    expect(before).toMatchObject({ tenant: 3, role: 5, account: 3, profile: 3, profile_tenant: 9 });
+    expect(before).toMatchObject({ tenant: 3, role: 5, account: 4, profile: 4, profile_tenant: 12 });
     const hashAfter = await db
       .prepare("select password_hash from account where id = ?")
       .bind(SEED.accounts.fan.id)
@@ -180,6 +180,7 @@ describe("the core schema", () => {
     expect(rows.map((r) => r.email).sort()).toEqual([
       "creator@fun.localhost",
       "fan@fun.localhost",
+      "safety@fun.localhost",
       "staff@fun.localhost",
     ]);
     for (const row of rows) {

@@ -20,23 +20,31 @@ export const DEMO_PEOPLE = {
   creator: person("creator", "creator@fun.localhost", "demo_creator", "creator"),
   fan: person("fan", "fan@fun.localhost", "demo_fan", "fan"),
   staff: person("staff", "staff@fun.localhost", "demo_staff", "staff"),
+  safety: person("safety", "safety@fun.localhost", "demo_safety", "staff"),
 } as const;
 
 export const DEMO_VERIFICATIONS = {
   creatorKyc: { id: seedId("verification", "verification:creator:kyc") },
 } as const;
 
-const DISPLAY_NAMES = { creator: "Demo Creator", fan: "Demo Fan", staff: "Demo Staff" } as const;
+const DISPLAY_NAMES = {
+  creator: "Demo Creator",
+  fan: "Demo Fan",
+  staff: "Demo Staff",
+  safety: "Demo Trust & Safety",
+} as const;
 
 type Grant = { role: keyof typeof ROLES; tenant: keyof typeof TENANTS | null };
 const GRANTS: Record<keyof typeof DEMO_PEOPLE, Grant[]> = {
   creator: [{ role: "creator", tenant: null }],
   fan: [{ role: "fan", tenant: null }],
   staff: Object.keys(TENANTS).map((tenant) => ({ role: "staff", tenant: tenant as keyof typeof TENANTS })),
+  // Platform-wide trust & safety: known-bad hash lists and moderation on every brand.
+  safety: [{ role: "safety", tenant: null }],
 };
 
 /** Staff are present on every brand they moderate, but not listed publicly. */
-const VISIBLE = { creator: true, fan: true, staff: false } as const;
+const VISIBLE = { creator: true, fan: true, staff: false, safety: false } as const;
 
 export async function demoStatements(now: number): Promise<{ core: string[]; compliance: string[] }> {
   const core: string[] = [];

@@ -13,11 +13,13 @@ export const SEED = {
     creator: DEMO_PEOPLE.creator.account,
     fan: DEMO_PEOPLE.fan.account,
     staff: DEMO_PEOPLE.staff.account,
+    safety: DEMO_PEOPLE.safety.account,
   },
   profiles: {
     creator: DEMO_PEOPLE.creator.profile,
     fan: DEMO_PEOPLE.fan.profile,
     staff: DEMO_PEOPLE.staff.profile,
+    safety: DEMO_PEOPLE.safety.profile,
   },
   verifications: DEMO_VERIFICATIONS,
   demoPassword: DEMO_PASSWORD,
