@@ -26,6 +26,7 @@ import {
 import { benchRefresh, benchVerify, signIn, startAuthProbe } from "./auth";
 import { benchFeed } from "./feed";
 import { benchMedia, startMediaBench } from "./media";
+import { benchPdqIndex } from "./pdq-index";
 import { scenarios as allScenarios } from "./scenarios";
 import type { BenchRequest, Scenario } from "./scenarios/types";
 
@@ -270,13 +271,13 @@ async function checkBareAnswers(
 async function main(): Promise<number> {
   const wanted = process.argv.slice(2);
   const scenarios = wanted.length ? allScenarios.filter((s) => wanted.includes(s.name)) : allScenarios;
-  const authBenches = ["auth.verify", "auth.refresh", "feed"].filter(
+  const authBenches = ["auth.verify", "auth.refresh", "feed", "pdq-index"].filter(
     (name) => !wanted.length || wanted.includes(name),
   );
   const mediaBench = !wanted.length || wanted.includes("media");
   if (scenarios.length === 0 && authBenches.length === 0 && !mediaBench) {
     log(
-      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed", "media"].join(", ")}`,
+      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed", "pdq-index", "media"].join(", ")}`,
     );
     return 2;
   }
@@ -397,6 +398,16 @@ async function main(): Promise<number> {
         `${result.pass ? "PASS" : "FAIL"} feed: latest ${line("latest")}: p99 growth ${result.p99Growth.latest}× (target ≤ ${result.target}×); ` +
           `ranked ${line("ranked")}: p99 growth ${result.p99Growth.ranked}×; search ${line("search")}: p99 growth ${result.p99Growth.search}× (reported)` +
           `${result.failedRequests ? `; ${result.failedRequests} failed requests` : ""}\n`,
+      );
+    }
+    if (authProbe && authBenches.includes("pdq-index")) {
+      const result = await benchPdqIndex(authProbe.port, log);
+      allPass &&= result.pass;
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      process.stdout.write(
+        `${result.pass ? "PASS" : "FAIL"} pdq-index: ${result.items.toLocaleString("en")} hashes in D1 (filled in ${result.fillS} s): ` +
+          `index p50 ${result.index.p50Ms} ms p99 ${result.index.p99Ms} ms (${result.matchesPerQuery} matches/query) vs linear scan p50 ${result.linear.p50Ms} ms: ` +
+          `${result.speedup}× (target ≥ ${result.target.speedup}×), recall ${result.recall}, planted recall ${result.plantedRecall}\n`,
       );
     }
     if (mediaBench) {
