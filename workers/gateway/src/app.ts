@@ -20,6 +20,7 @@ import { registerPatchMe } from "./features/me/patchMe.route";
 import { registerGetFingerprint } from "./features/media/getFingerprint.route";
 import { registerScanAsset } from "./features/media/scanAsset.route";
 import { MAX_TRACE_BYTES, registerTraceImage, TRACE_PATH } from "./features/media/traceImage.route";
+import { registerModeration } from "./features/moderation/moderation.routes";
 import { registerNotifications } from "./features/notifications/notifications.routes";
 import { registerAuthorize } from "./features/oauth/authorize.route";
 import { registerDiscovery } from "./features/oauth/discovery.route";
@@ -91,6 +92,7 @@ export function createGatewayApp(
   registerScanAsset(app);
   registerTraceImage(app);
   registerHashLists(app);
+  registerModeration(app);
   registerWebhooks(app);
   options.extraRoutes?.(app);
   registerDocs(app);
