@@ -78,6 +78,17 @@ describe("the stored PDQ index", () => {
     ]);
   });
 
+  it("answers wide queries (radius 47, 8 variants: over 100 KB of SQL as one statement) in several", async () => {
+    const random = seededRandom(9);
+    const target = randomHash(random);
+    await db.insert(mediaPdqIndex).values(pdqIndexEntry("ast_wide", "asset", target, 100, Date.now()));
+    const variants = Object.fromEntries(
+      ["orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipp"].map((name) => [name, randomHash(random)]),
+    );
+    const found = await searchPdqIndex(db, { ...variants, flipm: at(target, 47) }, { radius: 47 });
+    expect(found).toMatchObject([{ subjectId: "ast_wide", distance: 47, variant: "flipm" }]);
+  });
+
   it("answers with index lookups, not a scan of the table", async () => {
     const plan = await env.DB.prepare(
       "EXPLAIN QUERY PLAN SELECT subject_id FROM media_pdq_index WHERE s0 IN (1,2) OR s1 IN (3) OR s15 IN (4,5)",

@@ -20,6 +20,8 @@ export const MIN_MATCH_QUALITY = 50;
  * within 3 bits (697 per slot and variant), so a query would stop being a lookup.
  */
 export const MAX_INDEX_RADIUS = 47;
+/** Keeps each index query well under D1's 100 KB statement limit. */
+const MAX_SQL_LENGTH = 60_000;
 
 export interface PdqIndexMatch {
   subjectId: string;
@@ -94,18 +96,31 @@ export async function searchPdqIndex(
     for (let k = 0; k < 16; k++) neighbours(words[k] ?? 0, flips, probe[k] as Set<number>);
   }
   // The values are integers computed here, never caller text, so they are written into the SQL
-  // directly: a query holds up to 16 × 8 × 17 of them, far beyond D1's 100 bound parameters.
-  const anySlot = probe.map((values, k) => `s${k} in (${[...values].join(",")})`).join(" or ");
-  const candidates = await db
-    .select({ subjectId: mediaPdqIndex.subjectId, kind: mediaPdqIndex.kind, hash: mediaPdqIndex.hash })
-    .from(mediaPdqIndex)
-    .where(
-      options.kinds
-        ? sql`(${sql.raw(anySlot)}) and ${inArray(mediaPdqIndex.kind, [...options.kinds])}`
-        : sql.raw(anySlot),
-    );
+  // directly: a query holds up to 16 × 8 × 17 of them, far beyond D1's 100 bound parameters. Slots
+  // are grouped so no statement passes MAX_SQL_LENGTH (D1 refuses statements over 100 KB).
+  const groups: string[][] = [[]];
+  let length = 0;
+  for (const [k, values] of probe.entries()) {
+    const clause = `s${k} in (${[...values].join(",")})`;
+    if (length + clause.length > MAX_SQL_LENGTH && (groups.at(-1) ?? []).length > 0) {
+      groups.push([]);
+      length = 0;
+    }
+    groups.at(-1)?.push(clause);
+    length += clause.length;
+  }
+  const kinds = options.kinds ? inArray(mediaPdqIndex.kind, [...options.kinds]) : undefined;
+  const found = await Promise.all(
+    groups.map((clauses) =>
+      db
+        .select({ subjectId: mediaPdqIndex.subjectId, kind: mediaPdqIndex.kind, hash: mediaPdqIndex.hash })
+        .from(mediaPdqIndex)
+        .where(kinds ? sql`(${sql.raw(clauses.join(" or "))}) and ${kinds}` : sql.raw(clauses.join(" or "))),
+    ),
+  );
+  const candidates = new Map(found.flat().map((row) => [row.subjectId, row]));
   const matches: PdqIndexMatch[] = [];
-  for (const candidate of candidates) {
+  for (const candidate of candidates.values()) {
     if (candidate.subjectId === options.exclude) continue;
     let best: { distance: number; variant: string } | undefined;
     for (const [variant, hash] of queries) {
