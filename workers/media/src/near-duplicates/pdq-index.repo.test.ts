@@ -83,7 +83,10 @@ describe("the stored PDQ index", () => {
     const target = randomHash(random);
     await db.insert(mediaPdqIndex).values(pdqIndexEntry("ast_wide", "asset", target, 100, Date.now()));
     const variants = Object.fromEntries(
-      ["orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipp"].map((name) => [name, randomHash(random)]),
+      ["orig", "rot90", "rot180", "rot270", "flipx", "flipy", "flipp"].map((name) => [
+        name,
+        randomHash(random),
+      ]),
     );
     const found = await searchPdqIndex(db, { ...variants, flipm: at(target, 47) }, { radius: 47 });
     expect(found).toMatchObject([{ subjectId: "ast_wide", distance: 47, variant: "flipm" }]);

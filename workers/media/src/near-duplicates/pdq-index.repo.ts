@@ -1,6 +1,12 @@
 import { type CoreDb, mediaPdqIndex, type PDQ_INDEX_KINDS } from "@fun/db";
 import { inArray, sql } from "drizzle-orm";
-import { PDQ_MATCH_RADIUS, pdqDistance, pdqWordsFromHex } from "./pdq-bits";
+import {
+  PDQ_MATCH_RADIUS,
+  packedDistanceAtMost,
+  packedPdqHash,
+  pdqHexFromWords,
+  pdqWordsFromHex,
+} from "./pdq-bits";
 
 /**
  * The stored near-duplicate index (table `media_pdq_index`, see its schema comment): multi-index
@@ -67,6 +73,31 @@ export function pdqIndexEntry(
   };
 }
 
+const CANDIDATE_COLUMNS = {
+  subjectId: mediaPdqIndex.subjectId,
+  kind: mediaPdqIndex.kind,
+  s0: mediaPdqIndex.s0,
+  s1: mediaPdqIndex.s1,
+  s2: mediaPdqIndex.s2,
+  s3: mediaPdqIndex.s3,
+  s4: mediaPdqIndex.s4,
+  s5: mediaPdqIndex.s5,
+  s6: mediaPdqIndex.s6,
+  s7: mediaPdqIndex.s7,
+  s8: mediaPdqIndex.s8,
+  s9: mediaPdqIndex.s9,
+  s10: mediaPdqIndex.s10,
+  s11: mediaPdqIndex.s11,
+  s12: mediaPdqIndex.s12,
+  s13: mediaPdqIndex.s13,
+  s14: mediaPdqIndex.s14,
+  s15: mediaPdqIndex.s15,
+};
+
+type Slots = Record<`s${number}`, number>;
+
+const slotsOf = (row: Slots): number[] => Array.from({ length: 16 }, (_, k) => row[`s${k}`] ?? 0);
+
 /** Every 16-bit value within `bits` bit flips of `value`. */
 function neighbours(value: number, bits: number, into: Set<number>, from = 0): void {
   into.add(value);
@@ -113,21 +144,32 @@ export async function searchPdqIndex(
   const found = await Promise.all(
     groups.map((clauses) =>
       db
-        .select({ subjectId: mediaPdqIndex.subjectId, kind: mediaPdqIndex.kind, hash: mediaPdqIndex.hash })
+        .select(CANDIDATE_COLUMNS)
         .from(mediaPdqIndex)
         .where(kinds ? sql`(${sql.raw(clauses.join(" or "))}) and ${kinds}` : sql.raw(clauses.join(" or "))),
     ),
   );
   const candidates = new Map(found.flat().map((row) => [row.subjectId, row]));
+  // Candidates come back as their slots, compared word by word: no hex is parsed per candidate.
+  const packedQueries = queries.map(([variant, hash]) => ({ variant, packed: packedPdqHash(hash) }));
+  const words = new Uint32Array(8);
   const matches: PdqIndexMatch[] = [];
   for (const candidate of candidates.values()) {
     if (candidate.subjectId === options.exclude) continue;
+    const slots = slotsOf(candidate);
+    for (let k = 0; k < 8; k++) words[k] = (((slots[2 * k] ?? 0) << 16) | (slots[2 * k + 1] ?? 0)) >>> 0;
     let best: { distance: number; variant: string } | undefined;
-    for (const [variant, hash] of queries) {
-      const distance = pdqDistance(hash, candidate.hash);
+    for (const { variant, packed } of packedQueries) {
+      const distance = packedDistanceAtMost(words, 0, packed, radius);
       if (distance <= radius && (!best || distance < best.distance)) best = { distance, variant };
     }
-    if (best) matches.push({ ...candidate, ...best });
+    if (best)
+      matches.push({
+        subjectId: candidate.subjectId,
+        kind: candidate.kind,
+        hash: pdqHexFromWords(Uint16Array.from(slots)),
+        ...best,
+      });
   }
   return matches.sort((a, b) => a.distance - b.distance || a.subjectId.localeCompare(b.subjectId));
 }
