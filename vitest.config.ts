@@ -33,6 +33,13 @@ function bindingOptions(options: Record<string, unknown>): Record<string, unknow
   );
 }
 
+/**
+ * Vars that differ under the test runner. Vitest has no HTTP server, so wrangler's local S3 endpoint
+ * cannot be reached: uploads take the media worker's own token route here, and the presigned S3
+ * path is tested end to end against `wrangler dev` (e2e/uploads.test.ts).
+ */
+const TEST_VARS: Record<string, Record<string, string>> = { media: { R2_S3_ENDPOINT: "" } };
+
 const require = createRequire(import.meta.url);
 const TEST_WORKERS_DIR = "dist/test-workers";
 
@@ -74,6 +81,7 @@ async function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
   });
   const configPath = `workers/${name}/wrangler.toml`;
   const { workerOptions } = unstable_getMiniflareWorkerOptions(configPath);
+  const options = bindingOptions(workerOptions);
   return {
     name: unstable_readConfig({ config: configPath }).name,
     modulesRoot: TEST_WORKERS_DIR,
@@ -81,7 +89,8 @@ async function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
       { type: "ESModule" as const, path: outfile },
       ...[...new Set(wasm)].map((path) => ({ type: "CompiledWasm" as const, path })),
     ],
-    ...bindingOptions(workerOptions),
+    ...options,
+    bindings: { ...(options.bindings as Record<string, unknown> | undefined), ...TEST_VARS[name] },
   };
 }
 
@@ -99,7 +108,7 @@ export default defineConfig(async () => {
       cloudflareTest({
         wrangler: { configPath },
         remoteBindings: false,
-        miniflare: { bindings: testBindings, ...extra },
+        miniflare: { bindings: { ...testBindings, ...TEST_VARS[name] }, ...extra },
       }),
     ],
     test: {

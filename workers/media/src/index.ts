@@ -12,6 +12,12 @@ import { addKnownBadEntries, createKnownBadList } from "./known-bad/import-list"
 import { findList, listLists } from "./known-bad/known-bad.repo";
 import { scanAsset } from "./screening/scan-asset";
 import { traceImage } from "./screening/trace-image";
+import { abortUpload } from "./uploads/abort-upload";
+import { type CompleteUploadInput, completeUpload } from "./uploads/complete-upload";
+import { expireUploads } from "./uploads/expire-uploads";
+import { getUpload, type UploadStatusInput } from "./uploads/get-upload";
+import { type InitUploadInput, initUpload } from "./uploads/init-upload";
+import { registerReceiveUpload, requireUploadLength, uploadBodyLimit } from "./uploads/receive-upload.route";
 
 /**
  * The media worker. Its HTTP side serves the upload host (direct uploads land here when presigned R2
@@ -19,10 +25,14 @@ import { traceImage } from "./screening/trace-image";
  * consumers arrive with the media issues.
  */
 export function createMediaApp() {
-  return createApi<ApiEnv<MediaEnv>>({
+  const app = createApi<ApiEnv<MediaEnv>>({
     service: "media",
     acceptRequestId: true,
+    beforeRouting: [requireUploadLength],
+    maxBodyBytesFor: uploadBodyLimit,
   });
+  registerReceiveUpload(app);
+  return app;
 }
 
 const app = createMediaApp();
@@ -37,6 +47,33 @@ export default class MediaWorker extends WorkerEntrypoint<MediaEnv> implements I
     if (batch.queue === INGEST_DEAD_LETTER_QUEUE) return consumeIngestDeadLetters(batch, this.env);
     if (batch.queue === INGEST_QUEUE) return consumeIngest(batch, this.env);
     throw new Error(`the media worker consumes no queue named ${batch.queue}`);
+  }
+
+  /** Abandoned uploads are cleaned up on the cron (src/uploads/expire-uploads.ts). */
+  override async scheduled(_controller: ScheduledController): Promise<void> {
+    const report = await expireUploads(this.env);
+    console.log(JSON.stringify({ service: "media", cron: "expire-uploads", ...report }));
+  }
+
+  // Direct uploads (src/uploads): the gateway has checked the caller owns what they upload to.
+
+  /** Starts uploads through a brand: assets recorded as uploading, and signed URLs to send them to. */
+  initUpload(input: InitUploadInput) {
+    return initUpload(this.env, input);
+  }
+
+  /** Checks the uploaded bytes and stores the asset (queued for fingerprinting), or fails it. */
+  completeUpload(input: CompleteUploadInput) {
+    return completeUpload(this.env, input);
+  }
+
+  /** An upload's state, the parts received and fresh URLs for the rest. */
+  getUpload(input: UploadStatusInput) {
+    return getUpload(this.env, input);
+  }
+
+  abortUpload(input: { assetId: string; ownerProfileId: string }) {
+    return abortUpload(this.env, input);
   }
 
   // Screening: near-duplicates, known-bad lists and the takedown trace (src/screening, src/known-bad).

@@ -13,6 +13,7 @@ interface BrandSeed {
   theme: TenantSettings["theme"];
   features: TenantSettings["features"];
   search: TenantSettings["search"];
+  media: TenantSettings["media"];
 }
 
 /** Words no brand lets anyone search for or be found by: anything suggesting a minor. */
@@ -56,6 +57,7 @@ const BRANDS: Record<Brand, BrandSeed> = {
       blockedTerms: SAFETY_BLOCKED_TERMS,
       safeByDefault: true,
     },
+    media: DEFAULT_MEDIA_SETTINGS,
   },
   pupfanz: {
     name: "PupFanz",
@@ -86,6 +88,11 @@ const BRANDS: Record<Brand, BrandSeed> = {
       blockedTerms: SAFETY_BLOCKED_TERMS,
       safeByDefault: true,
     },
+    // Photos up to 20 MiB and no WebM video (the brand's apps cannot play it yet).
+    media: {
+      allowedTypes: DEFAULT_MEDIA_SETTINGS.allowedTypes.filter((type) => type !== "video/webm"),
+      maxBytes: { ...DEFAULT_MEDIA_SETTINGS.maxBytes, image: 20 * 1024 * 1024 },
+    },
   },
   daddyfanz: {
     name: "DaddyFanz",
@@ -115,6 +122,7 @@ const BRANDS: Record<Brand, BrandSeed> = {
       blockedTerms: SAFETY_BLOCKED_TERMS,
       safeByDefault: true,
     },
+    media: DEFAULT_MEDIA_SETTINGS,
   },
 };
 
@@ -127,7 +135,7 @@ function settingsFor(slug: Brand, brand: BrandSeed): TenantSettings {
     theme: brand.theme,
     features: brand.features,
     search: brand.search,
-    media: DEFAULT_MEDIA_SETTINGS,
+    media: brand.media,
     // Placeholder until the compliance rules engine lands: adults only, nothing else blocked yet.
     jurisdiction: { minimumAge: 18, blockedCountries: [], regionRules: [] },
     fees: { platformFeeBps: 0 },

@@ -1,33 +1,34 @@
-import { ApiError, defineRoute, PROBLEM_CONTENT_TYPE, ProblemSchema } from "@fun/http";
+import { defineRoute } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
-import { forChange } from "./content.routes";
+import { ContentAssetsSchema, StartedUploadsSchema } from "../media/uploads.schema";
+import { startUploads } from "../media/uploads.service";
 
 const route = defineRoute({
   method: "post",
   path: "/v1/content/{id}/assets",
   tags: ["Content"],
-  summary: "Starts an upload to a post: not built yet (the media hub answers it); 501 for now",
+  summary: "Starts uploads to a post: signed URLs for each file (ingest:init for this post)",
   description:
-    "Checked like a change to the post (its creator, or staff of this brand; others get 403, or 404 where they cannot see it), then answered 501: signed upload URLs come from the media worker over RPC once the media hub is built.",
+    "The same as `POST /v1/media/ingest:init` with this post as `contentId`. Only the post's creator may upload to it: the brand's staff get 403, and anyone who cannot see the post gets 404.",
   security: [{ bearerAuth: [] }],
   middleware: requireAccount,
-  request: { params: z.object({ id: z.string().regex(/^cnt_[0-9A-Z]{26}$/, "a content id (cnt_…)") }) },
+  request: {
+    params: z.object({ id: z.string().regex(/^cnt_[0-9A-Z]{26}$/, "a content id (cnt_…)") }),
+    body: { required: true, content: { "application/json": { schema: ContentAssetsSchema } } },
+  },
   responses: {
-    501: {
-      description: "Uploads are not built yet.",
-      content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
+    201: {
+      description: "The assets and where to upload each.",
+      content: { "application/json": { schema: StartedUploadsSchema } },
     },
   },
 });
 
 export function registerContentAssets(app: OpenAPIHono<GatewayEnv>) {
   app.openapi(route, async (c) => {
-    await forChange(c, c.req.valid("param").id, "content:update");
-    throw new ApiError(
-      "not_implemented",
-      "Uploading assets to a post is not built yet: the media hub will answer this with signed upload URLs.",
-    );
+    const { files } = c.req.valid("json");
+    return c.json(await startUploads(c, c.req.valid("param").id, files), 201);
   });
 }

@@ -194,24 +194,20 @@ describe("changing and removing a post", () => {
 });
 
 describe("uploading assets", () => {
-  it("is not built yet: 501 to the post's creator, refused to anyone else first", async () => {
+  it("starts uploads for the post's creator, refused to anyone else first", async () => {
     const post = await create({ title: "With media", visibility: "public" });
-    await expectProblem(await send("POST", `/v1/content/${post.id}/assets`), 401, "unauthenticated");
-    await expectProblem(
-      await send("POST", `/v1/content/${post.id}/assets`, await token("fan")),
-      404,
-      "not_found",
-    );
+    const files = { files: [{ mime: "image/jpeg", bytes: 1000 }] };
+    const path = `/v1/content/${post.id}/assets`;
+    await expectProblem(await send("POST", path, {}, files), 401, "unauthenticated");
+    await expectProblem(await send("POST", path, await token("fan"), files), 404, "not_found");
     await publishOn(post.id, "girlfanz");
-    await expectProblem(
-      await send("POST", `/v1/content/${post.id}/assets`, await token("fan")),
-      403,
-      "forbidden",
-    );
-    await expectProblem(
-      await send("POST", `/v1/content/${post.id}/assets`, await token("creator")),
-      501,
-      "not_implemented",
-    );
+    await expectProblem(await send("POST", path, await token("fan"), files), 403, "forbidden");
+    const started = await send("POST", path, await token("creator"), files);
+    expect(started.status).toBe(201);
+    const { assets } = (await started.json()) as { assets: { assetId: string }[] };
+    const asset = await env.DB.prepare("SELECT content_id, upload_state FROM media_asset WHERE id = ?")
+      .bind(assets[0]?.assetId)
+      .first();
+    expect(asset).toEqual({ content_id: post.id, upload_state: "uploading" });
   });
 });
