@@ -4,11 +4,12 @@ import { ApiError } from "./api-error";
 import { type ApiEnv, fieldErrors, validationFailed } from "./app";
 import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "./problem";
 
-function problem(description: string) {
+/** An OpenAPI response documented as problem+json, for a route's own error statuses. */
+export function problemDoc(description: string) {
   return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } };
 }
 
-type ProblemResponse = ReturnType<typeof problem>;
+type ProblemResponse = ReturnType<typeof problemDoc>;
 
 /**
  * `createRoute` plus the error responses every route can give, so the OpenAPI document lists them
@@ -25,18 +26,18 @@ export function defineRoute<const R extends RouteConfig>(config: R) {
     return typeof schema === "object" && schema !== null && "_zod" in schema;
   });
   const standard: Record<string, ProblemResponse> = {
-    ...(readsInput ? { 400: problem("The request is malformed or a field is invalid.") } : {}),
+    ...(readsInput ? { 400: problemDoc("The request is malformed or a field is invalid.") } : {}),
     ...(authenticated
       ? {
-          401: problem("No valid access token for this brand."),
-          403: problem("The account may not do this."),
+          401: problemDoc("No valid access token for this brand."),
+          403: problemDoc("The account may not do this."),
         }
       : {}),
-    404: problem("Unknown host or resource."),
-    405: problem("The method is not allowed on this path."),
-    ...(config.request?.body ? { 413: problem("The request body is too large.") } : {}),
-    ...(validatesBody ? { 415: problem("The request body is not application/json.") } : {}),
-    500: problem("Unexpected error; the body carries the request id."),
+    404: problemDoc("Unknown host or resource."),
+    405: problemDoc("The method is not allowed on this path."),
+    ...(config.request?.body ? { 413: problemDoc("The request body is too large.") } : {}),
+    ...(validatesBody ? { 415: problemDoc("The request body is not application/json.") } : {}),
+    500: problemDoc("Unexpected error; the body carries the request id."),
   };
   return createRoute({ ...config, responses: { ...standard, ...config.responses } });
 }

@@ -1,9 +1,9 @@
-import { defineRoute } from "@fun/http";
+import { defineRoute, problemDoc } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { creatorCaller, fanListProblem, presentList } from "./fanLists.caller";
-import { FanListNameSchema, FanListSchema, problem, secured } from "./fanLists.schema";
+import { FanListNameSchema, FanListSchema, secured } from "./fanLists.schema";
 import { createList } from "./fanLists.service";
 
 const route = defineRoute({
@@ -17,7 +17,7 @@ const route = defineRoute({
   request: { body: { required: true, content: { "application/json": { schema: FanListNameSchema } } } },
   responses: {
     201: { description: "Created, empty.", content: { "application/json": { schema: FanListSchema } } },
-    409: problem("The creator already has a list of that name, without regard to case."),
+    409: problemDoc("The creator already has a list of that name, without regard to case."),
   },
 });
 

@@ -1,4 +1,3 @@
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "@fun/http";
 import { z } from "@hono/zod-openapi";
 
 /** Fan list ids: `fls_` + a ULID (newId("fanList")). */
@@ -79,9 +78,5 @@ export const FanListMemberPageSchema = z
   .openapi("FanListMemberPage");
 
 export const secured = { tags: ["Fan lists"], security: [{ bearerAuth: [] as string[] }] };
-
-export function problem(description: string) {
-  return { description, content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } } };
-}
 
 export const iso = (ms: number) => new Date(ms).toISOString();

@@ -1,9 +1,9 @@
-import { defineRoute } from "@fun/http";
+import { defineRoute, problemDoc } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { creatorCaller, fanListProblem, presentList } from "./fanLists.caller";
-import { FanListNameSchema, FanListParams, FanListSchema, problem, secured } from "./fanLists.schema";
+import { FanListNameSchema, FanListParams, FanListSchema, secured } from "./fanLists.schema";
 import { renameList } from "./fanLists.service";
 
 const route = defineRoute({
@@ -18,7 +18,7 @@ const route = defineRoute({
   },
   responses: {
     200: { description: "The list as renamed.", content: { "application/json": { schema: FanListSchema } } },
-    409: problem("Another list of the creator has that name, without regard to case."),
+    409: problemDoc("Another list of the creator has that name, without regard to case."),
   },
 });
 

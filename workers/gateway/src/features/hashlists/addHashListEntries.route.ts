@@ -1,16 +1,9 @@
-import { ApiError, defineRoute } from "@fun/http";
+import { ApiError, defineRoute, problemDoc } from "@fun/http";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { importProblem, requireHashListManager } from "./hashlists.access";
-import {
-  ENTRIES_FORMAT,
-  HashListParams,
-  ImportReportSchema,
-  presentList,
-  problem,
-  secured,
-} from "./hashlists.schema";
+import { ENTRIES_FORMAT, HashListParams, ImportReportSchema, presentList, secured } from "./hashlists.schema";
 
 const TEXT_TYPES = ["text/csv", "text/plain"] as const;
 
@@ -30,7 +23,7 @@ const route = defineRoute({
   },
   responses: {
     200: { description: "Imported.", content: { "application/json": { schema: ImportReportSchema } } },
-    415: problem("The body is not text/csv or text/plain."),
+    415: problemDoc("The body is not text/csv or text/plain."),
   },
 });
 

@@ -1,9 +1,9 @@
-import { defineRoute } from "@fun/http";
+import { defineRoute, problemDoc } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { importProblem, requireHashListManager } from "./hashlists.access";
-import { CreateHashListSchema, ImportReportSchema, presentList, problem, secured } from "./hashlists.schema";
+import { CreateHashListSchema, ImportReportSchema, presentList, secured } from "./hashlists.schema";
 
 const route = defineRoute({
   method: "post",
@@ -16,7 +16,7 @@ const route = defineRoute({
   request: { body: { required: true, content: { "application/json": { schema: CreateHashListSchema } } } },
   responses: {
     201: { description: "Imported.", content: { "application/json": { schema: ImportReportSchema } } },
-    409: problem("A list of that name exists."),
+    409: problemDoc("A list of that name exists."),
   },
 });
 

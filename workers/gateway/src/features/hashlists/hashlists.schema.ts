@@ -1,15 +1,9 @@
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "@fun/http";
 import { z } from "@hono/zod-openapi";
 
 export const HASH_LIST_ID = /^kbl_[0-9A-HJKMNP-TV-Z]{26}$/;
 export const HashListParams = z.object({ id: z.string().regex(HASH_LIST_ID, "a hash list id (kbl_…)") });
 
 export const secured = { tags: ["Hash lists"], security: [{ bearerAuth: [] }] };
-
-export const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-});
 
 const FORMAT =
   "One hash per line, or CSV whose first column is the hash (ThreatExchange's `hash,quality,…`); blank lines, `#` comments and a header line are skipped. PDQ hashes are 64 hex digits, MD5 hashes 32. At most 10,000 per call; any bad line refuses the whole import, naming the lines.";

@@ -1,8 +1,8 @@
-import { defineRoute } from "@fun/http";
+import { defineRoute, problemDoc } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
-import { AssetParams, problem } from "./screening.schema";
+import { AssetParams } from "./screening.schema";
 import { ownUpload, uploadProblem } from "./uploads.service";
 
 const route = defineRoute({
@@ -17,7 +17,7 @@ const route = defineRoute({
   request: { params: AssetParams },
   responses: {
     204: { description: "Aborted." },
-    409: problem("The upload is not in progress."),
+    409: problemDoc("The upload is not in progress."),
   },
 });
 

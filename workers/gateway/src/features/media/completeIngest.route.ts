@@ -1,8 +1,8 @@
-import { defineRoute } from "@fun/http";
+import { defineRoute, problemDoc } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
-import { problem } from "./screening.schema";
+
 import { IngestCompleteSchema, StoredAssetSchema } from "./uploads.schema";
 import { ownUpload, uploadProblem } from "./uploads.service";
 
@@ -19,8 +19,8 @@ const route = defineRoute({
   request: { body: { required: true, content: { "application/json": { schema: IngestCompleteSchema } } } },
   responses: {
     200: { description: "Stored.", content: { "application/json": { schema: StoredAssetSchema } } },
-    409: problem("Not all bytes have arrived yet (the upload stays open), or the upload has ended."),
-    422: problem("The file is not what was declared or what the brand accepts; the asset is now failed."),
+    409: problemDoc("Not all bytes have arrived yet (the upload stays open), or the upload has ended."),
+    422: problemDoc("The file is not what was declared or what the brand accepts; the asset is now failed."),
   },
 });
 

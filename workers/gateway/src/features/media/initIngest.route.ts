@@ -1,8 +1,8 @@
-import { defineRoute } from "@fun/http";
+import { defineRoute, problemDoc } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
-import { problem } from "./screening.schema";
+
 import { IngestInitSchema, StartedUploadsSchema } from "./uploads.schema";
 import { startUploads } from "./uploads.service";
 
@@ -22,7 +22,7 @@ const route = defineRoute({
       description: "The assets and where to upload each.",
       content: { "application/json": { schema: StartedUploadsSchema } },
     },
-    404: problem("No such post, or it is not visible to the caller."),
+    404: problemDoc("No such post, or it is not visible to the caller."),
   },
 });
 

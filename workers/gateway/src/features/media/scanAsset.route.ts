@@ -1,9 +1,9 @@
-import { ApiError, defineRoute } from "@fun/http";
+import { ApiError, defineRoute, problemDoc } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { assetFor, managesHashLists } from "./media-access";
-import { AssetParams, problem, ScanRequestSchema, ScanResultSchema } from "./screening.schema";
+import { AssetParams, ScanRequestSchema, ScanResultSchema } from "./screening.schema";
 
 const route = defineRoute({
   method: "post",
@@ -20,7 +20,7 @@ const route = defineRoute({
   },
   responses: {
     200: { description: "What matched.", content: { "application/json": { schema: ScanResultSchema } } },
-    409: problem(
+    409: problemDoc(
       "The asset is not fingerprinted yet, or could not be (see its fingerprint's failureReason).",
     ),
   },

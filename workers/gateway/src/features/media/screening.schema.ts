@@ -1,13 +1,7 @@
-import { PROBLEM_CONTENT_TYPE, ProblemSchema } from "@fun/http";
 import { z } from "@hono/zod-openapi";
 
 export const ASSET_ID = /^ast_[0-9A-HJKMNP-TV-Z]{26}$/;
 export const AssetParams = z.object({ assetId: z.string().regex(ASSET_ID, "an asset id (ast_…)") });
-
-export const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-});
 
 const TRANSFORM = z.string().openapi({
   description:

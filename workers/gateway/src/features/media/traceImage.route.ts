@@ -1,10 +1,10 @@
-import { ApiError, defineRoute } from "@fun/http";
+import { ApiError, defineRoute, problemDoc } from "@fun/http";
 import { authorize, loadPrincipal } from "@fun/policy";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import type { GatewayEnv } from "../../context";
 import { requireAccount } from "../../middleware/authenticate";
 import { managesHashLists } from "./media-access";
-import { problem, TraceResultSchema } from "./screening.schema";
+import { TraceResultSchema } from "./screening.schema";
 
 /** The largest image a trace reads: far above a recompressed copy found online. */
 export const MAX_TRACE_BYTES = 16 * 1024 * 1024;
@@ -33,8 +33,10 @@ const route = defineRoute({
       description: "What the image matches.",
       content: { "application/json": { schema: TraceResultSchema } },
     },
-    415: problem("The body is not sent as a JPEG, PNG or WebP image."),
-    422: problem("The body is not a whole, readable image (truncated, corrupt, or too large when decoded)."),
+    415: problemDoc("The body is not sent as a JPEG, PNG or WebP image."),
+    422: problemDoc(
+      "The body is not a whole, readable image (truncated, corrupt, or too large when decoded).",
+    ),
   },
 });
 

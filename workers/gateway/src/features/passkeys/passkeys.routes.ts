@@ -1,4 +1,4 @@
-import { ApiError, defineRoute, PROBLEM_CONTENT_TYPE, type ProblemCode, ProblemSchema } from "@fun/http";
+import { ApiError, defineRoute, type ProblemCode, problemDoc } from "@fun/http";
 import type { OpenAPIHono, z } from "@hono/zod-openapi";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
@@ -24,12 +24,8 @@ import { passkeyCallsOnly, relyingParty } from "./relying-party";
 
 const json = <T extends z.ZodType>(schema: T) => ({ content: { "application/json": { schema } } });
 const jsonBody = <T extends z.ZodType>(schema: T) => ({ body: { required: true, ...json(schema) } });
-const problem = (description: string) => ({
-  description,
-  content: { [PROBLEM_CONTENT_TYPE]: { schema: ProblemSchema } },
-});
-const NOT_OWN_PAGE = problem("Not from the auth host's own page: another Origin, or not JSON.");
-const SIGNED_OUT = problem("Nobody is signed in on the auth host in this browser.");
+const NOT_OWN_PAGE = problemDoc("Not from the auth host's own page: another Origin, or not JSON.");
+const SIGNED_OUT = problemDoc("Nobody is signed in on the auth host in this browser.");
 
 const guarded = {
   tags: ["Identity"],
@@ -61,7 +57,7 @@ const routes = {
       201: { description: "Stored.", ...json(PasskeyRegistered) },
       401: SIGNED_OUT,
       403: NOT_OWN_PAGE,
-      409: problem("That credential is registered already."),
+      409: problemDoc("That credential is registered already."),
     },
   }),
   authenticationOptions: defineRoute({
@@ -83,8 +79,8 @@ const routes = {
     request: jsonBody(AuthenticationVerifyBody),
     responses: {
       200: { description: "Signed in: the client's redirect URI with a code.", ...json(PasskeySignedIn) },
-      400: problem("The authorization request or the challenge is not usable."),
-      401: problem("That passkey could not sign anyone in."),
+      400: problemDoc("The authorization request or the challenge is not usable."),
+      401: problemDoc("That passkey could not sign anyone in."),
       403: NOT_OWN_PAGE,
     },
   }),
