@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
 import { type ApiEnv, createApi } from "@fun/http";
+import { storeObject } from "./objects/vault-objects";
 
 /**
  * The vault worker. Its HTTP side is the delivery path on each brand's media host (token,
@@ -19,6 +20,11 @@ const app = createVaultApp();
 export default class VaultWorker extends WorkerEntrypoint<VaultEnv> implements InternalWorker {
   override fetch(request: Request): Promise<Response> {
     return Promise.resolve(app.fetch(request, this.env, this.ctx));
+  }
+
+  /** Encrypts a stream of exactly `plainSize` bytes into the media bucket for a tenant (src/objects). */
+  storeObject(object: Parameters<typeof storeObject>[1]) {
+    return storeObject(this.env, object);
   }
 
   health(): Promise<HealthReport> {

@@ -1225,6 +1225,38 @@ export const webauthnChallenge = sqliteTable(
   (t) => [check("webauthn_challenge_ceremony", oneOf(t.ceremony, WEBAUTHN_CEREMONIES))],
 );
 
+// Vault: encrypted objects
+
+/**
+ * Every object the vault stored encrypted (workers/vault/src/envelope/README.md): where its
+ * ciphertext is in R2 and the header that opens it. `wrapped_key` is the object's data key wrapped
+ * under its tenant's key-encryption key of `kek_version`; no key is stored in the clear. Rotation
+ * rewrites these rows, never the objects.
+ */
+export const vaultObject = sqliteTable(
+  "vault_object",
+  {
+    /** The R2 key of the ciphertext in the media bucket. */
+    storageKey: text("storage_key").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    kekVersion: integer("kek_version").notNull(),
+    wrappedKey: text("wrapped_key").notNull(),
+    chunkSize: integer("chunk_size").notNull(),
+    plainSize: integer("plain_size").notNull(),
+    contentType: text("content_type").notNull(),
+    /** SHA-256 of the plaintext, lowercase hex: the delivery path's strong ETag. */
+    sha256: text("sha256").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("vault_object_sizes", sql`${t.chunkSize} > 0 and ${t.plainSize} >= 0 and ${t.kekVersion} >= 1`),
+    index("vault_object_kek").on(t.tenantId, t.kekVersion),
+  ],
+);
+
 // Event plumbing: transactional outbox, consumer inbox, counters, dead letters
 
 export const outbox = sqliteTable(
