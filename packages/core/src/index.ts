@@ -1,3 +1,4 @@
 export * from "./encoding";
+export * from "./hmac";
 export * from "./ids";
 export * from "./result";

@@ -22,6 +22,13 @@ export function storedSize(plainSize: number, chunkSize: number): number {
   return plainSize + chunkCount(plainSize, chunkSize) * TAG_BYTES;
 }
 
+function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
+  const joined = new Uint8Array(a.length + b.length);
+  joined.set(a);
+  joined.set(b, a.length);
+  return joined;
+}
+
 function nonce(index: number): Uint8Array {
   const iv = new Uint8Array(12);
   new DataView(iv.buffer).setBigUint64(4, BigInt(index));
@@ -88,9 +95,7 @@ export function encryptStream(
   let index = 0;
   return new TransformStream({
     async transform(bytes, controller) {
-      const joined = new Uint8Array(buffer.length + bytes.length);
-      joined.set(buffer);
-      joined.set(bytes, buffer.length);
+      const joined = concat(buffer, bytes);
       let offset = 0;
       while (joined.length - offset > chunkSize) {
         controller.enqueue(
@@ -149,9 +154,7 @@ export function decryptRangeStream(
   };
   return new TransformStream({
     async transform(bytes, controller) {
-      const joined = new Uint8Array(buffer.length + bytes.length);
-      joined.set(buffer);
-      joined.set(bytes, buffer.length);
+      const joined = concat(buffer, bytes);
       let offset = 0;
       while (index <= located.last && joined.length - offset >= sealedLength(index)) {
         const length = sealedLength(index);
