@@ -5,6 +5,7 @@ import * as core from "./schema/core";
 export * from "./schema/compliance";
 export * from "./schema/core";
 export * from "./sql-ids";
+export * from "./tenants.repo";
 export { compliance, core };
 
 export type CoreDb = DrizzleD1Database<typeof core>;

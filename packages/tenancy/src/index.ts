@@ -1,3 +1,4 @@
+export * from "./directory";
 export * from "./flags";
 export * from "./hosts";
 export * from "./settings";

@@ -1,3 +1,4 @@
+import { listTenants } from "@fun/db";
 import { defineRoute } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import type { Context } from "hono";
@@ -6,7 +7,6 @@ import type { GatewayEnv } from "../../context";
 import { requestHost } from "../../middleware/resolve-host";
 import { htmlResponse } from "../oauth/html-route";
 import { publicUrls } from "../tenants/public-urls";
-import { listTenants } from "../tenants/tenants.repo";
 import { messagePage, requireAuthHost } from "./account-pages";
 import { verifyEmail } from "./accounts.service";
 

@@ -1,5 +1,6 @@
-import { type CoreDb, tenant } from "@fun/db";
 import { type Tenant, TenantSettingsSchema } from "@fun/tenancy";
+import type { CoreDb } from "./index";
+import { tenant } from "./schema/core";
 
 /**
  * Every brand with valid settings. The tenant table is the one table not scoped by tenant: it is the
