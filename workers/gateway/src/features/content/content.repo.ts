@@ -1,5 +1,5 @@
-import { type CoreDb, content, contentTenantMap, purchase, subscription, subscriptionPlan } from "@fun/db";
-import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { type CoreDb, content, contentTenantMap } from "@fun/db";
+import { eq } from "drizzle-orm";
 
 export type ContentRow = typeof content.$inferSelect;
 export type Publication = {
@@ -25,41 +25,4 @@ export async function findContent(
   ]);
   const row = rows[0];
   return row ? { row, publications } : undefined;
-}
-
-/**
- * Whether a fan may see a locked post: an active subscription to a plan of its creator, or, for
- * pay-per-view, a succeeded purchase of the post.
- */
-export async function fanIsEntitled(db: CoreDb, fanProfileId: string, post: ContentRow, now = Date.now()) {
-  if (post.visibility === "ppv") {
-    const bought = await db
-      .select({ id: purchase.id })
-      .from(purchase)
-      .where(
-        and(
-          eq(purchase.fanProfileId, fanProfileId),
-          eq(purchase.contentId, post.id),
-          eq(purchase.status, "succeeded"),
-        ),
-      )
-      .limit(1)
-      .get();
-    return bought !== undefined;
-  }
-  const subscribed = await db
-    .select({ id: subscription.id })
-    .from(subscription)
-    .innerJoin(subscriptionPlan, eq(subscriptionPlan.id, subscription.planId))
-    .where(
-      and(
-        eq(subscription.fanProfileId, fanProfileId),
-        eq(subscriptionPlan.creatorProfileId, post.creatorProfileId),
-        eq(subscription.status, "active"),
-        or(isNull(subscription.currentPeriodEnd), gt(subscription.currentPeriodEnd, now)),
-      ),
-    )
-    .limit(1)
-    .get();
-  return subscribed !== undefined;
 }

@@ -2,14 +2,14 @@ import { newId } from "@fun/core";
 import { content, contentTenantMap, profileTenant } from "@fun/db";
 import { createEvent } from "@fun/events";
 import { ApiError, defineRoute } from "@fun/http";
-import { type Action, authorize, loadPrincipal, type Principal } from "@fun/policy";
+import { type Action, authorize, fanIsEntitled, loadPrincipal, type Principal } from "@fun/policy";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
 import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
 import { callerOf, identifyAccount, requireAccount, requirePermission } from "../../middleware/authenticate";
 import { hostIndex } from "../tenants/tenant-directory";
-import { type ContentRow, fanIsEntitled, findContent, type Publication } from "./content.repo";
+import { type ContentRow, findContent, type Publication } from "./content.repo";
 import { livesOn, visibleToOutsider } from "./visibility";
 
 const tag = z
