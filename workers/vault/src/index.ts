@@ -1,6 +1,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
 import { type ApiEnv, createApi } from "@fun/http";
+import { registerDelivery } from "./delivery/deliver.route";
 import { storeObject } from "./objects/vault-objects";
 
 /**
@@ -9,10 +10,12 @@ import { storeObject } from "./objects/vault-objects";
  * for the other workers. Delivery and key management arrive with the vault issue.
  */
 export function createVaultApp() {
-  return createApi<ApiEnv<VaultEnv>>({
+  const app = createApi<ApiEnv<VaultEnv>>({
     service: "vault",
     acceptRequestId: true,
   });
+  registerDelivery(app);
+  return app;
 }
 
 const app = createVaultApp();
