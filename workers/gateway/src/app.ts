@@ -23,6 +23,7 @@ import { registerGetFingerprint } from "./features/media/getFingerprint.route";
 import { registerGetUpload } from "./features/media/getUpload.route";
 import { registerInitIngest } from "./features/media/initIngest.route";
 import { registerScanAsset } from "./features/media/scanAsset.route";
+import { registerSignedUrl } from "./features/media/signedUrl.route";
 import { MAX_TRACE_BYTES, registerTraceImage, TRACE_PATH } from "./features/media/traceImage.route";
 import { registerModeration } from "./features/moderation/moderation.routes";
 import { registerNotifications } from "./features/notifications/notifications.routes";
@@ -99,6 +100,7 @@ export function createGatewayApp(
   registerAbortUpload(app);
   registerScanAsset(app);
   registerTraceImage(app);
+  registerSignedUrl(app);
   registerHashLists(app);
   registerModeration(app);
   registerWebhooks(app);

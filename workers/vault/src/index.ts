@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
 import { type ApiEnv, createApi } from "@fun/http";
 import { registerDelivery } from "./delivery/deliver.route";
+import { type MediaLinkRequest, signMediaLink } from "./delivery/sign-link";
 import { storeObject } from "./objects/vault-objects";
 
 /**
@@ -28,6 +29,11 @@ export default class VaultWorker extends WorkerEntrypoint<VaultEnv> implements I
   /** Encrypts a stream of exactly `plainSize` bytes into the media bucket for a tenant (src/objects). */
   storeObject(object: Parameters<typeof storeObject>[1]) {
     return storeObject(this.env, object);
+  }
+
+  /** A signed link to an asset's variant on a brand's media host, for a viewer entitled to it now. */
+  signMediaLink(request: MediaLinkRequest) {
+    return signMediaLink(this.env, request);
   }
 
   health(): Promise<HealthReport> {

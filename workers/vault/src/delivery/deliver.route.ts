@@ -1,13 +1,13 @@
-import { createCoreDb, MEDIA_VARIANT_KINDS, mediaVariant } from "@fun/db";
+import { createCoreDb, MEDIA_VARIANT_KINDS } from "@fun/db";
 import { type ApiEnv, ApiError } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
-import { and, eq } from "drizzle-orm";
 import type { Context } from "hono";
-import { findObject, readObject, type VaultObjectRow } from "../objects/vault-objects";
+import { readObject, type VaultObjectRow } from "../objects/vault-objects";
 import { contentRange, parseRange } from "./byte-range";
 import { geoBlocked, viewerCountry } from "./geo";
 import { mediaHostTenant } from "./media-host";
 import { verifyMediaToken } from "./media-token";
+import { storedVariant } from "./stored-variant";
 import { mediaTokenKeys } from "./token-keys";
 import { viewerAccess } from "./viewer-access";
 
@@ -25,22 +25,6 @@ const TOKEN_PROBLEMS: Record<string, string> = {
   wrong_variant: "This media link is for another rendition of the file.",
   wrong_tenant: "This media link is for another brand's media host.",
 };
-
-/** A variant stored by the vault for this asset and brand. */
-async function storedVariant(env: VaultEnv, assetId: string, tenantId: string, kind: string) {
-  const variant = await createCoreDb(env.DB)
-    .select({ storageKey: mediaVariant.storageKey })
-    .from(mediaVariant)
-    .where(
-      and(
-        eq(mediaVariant.assetId, assetId),
-        eq(mediaVariant.tenantId, tenantId),
-        eq(mediaVariant.kind, kind as (typeof MEDIA_VARIANT_KINDS)[number]),
-      ),
-    )
-    .get();
-  return variant ? findObject(env, variant.storageKey) : undefined;
-}
 
 /** RFC 9110 §13: If-None-Match wins over If-Modified-Since; either may make the answer a 304. */
 function notModified(c: Context<VaultApiEnv>, etag: string, lastModified: number): boolean {
