@@ -41,6 +41,7 @@ import { registerSearch } from "./features/search/search.route";
 import { registerSessions } from "./features/sessions/sessions.routes";
 import { registerGetCurrentTenant } from "./features/tenants/getCurrentTenant.route";
 import { registerUpstream } from "./features/upstream/upstream.routes";
+import { registerVaultKeys } from "./features/vault/vaultKeys.routes";
 import { registerWebhooks } from "./features/webhooks/webhooks.routes";
 import { resolveHost } from "./middleware/resolve-host";
 
@@ -101,6 +102,7 @@ export function createGatewayApp(
   registerScanAsset(app);
   registerTraceImage(app);
   registerSignedUrl(app);
+  registerVaultKeys(app);
   registerHashLists(app);
   registerModeration(app);
   registerWebhooks(app);

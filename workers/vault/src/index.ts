@@ -1,8 +1,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
+import { createCoreDb } from "@fun/db";
 import { type ApiEnv, createApi } from "@fun/http";
 import { registerDelivery } from "./delivery/deliver.route";
 import { type MediaLinkRequest, signMediaLink } from "./delivery/sign-link";
+import { keyStatus } from "./keys/key-versions";
+import { consumeRewrap, REWRAP_DEAD_LETTER_QUEUE, REWRAP_QUEUE } from "./keys/rewrap.consumer";
+import { rotateTenantKeys } from "./keys/rotate-keys";
 import { storeObject } from "./objects/vault-objects";
 
 /**
@@ -34,6 +38,29 @@ export default class VaultWorker extends WorkerEntrypoint<VaultEnv> implements I
   /** A signed link to an asset's variant on a brand's media host, for a viewer entitled to it now. */
   signMediaLink(request: MediaLinkRequest) {
     return signMediaLink(this.env, request);
+  }
+
+  /** Starts a tenant's key rotation (new KEK version now; data keys re-wrapped in the background). */
+  rotateKeys(tenantId: string, accountId: string) {
+    return rotateTenantKeys(this.env, tenantId, accountId);
+  }
+
+  /** A tenant's KEK versions and how many objects each still wraps. */
+  keyStatus(tenantId: string) {
+    return keyStatus(createCoreDb(this.env.DB), tenantId);
+  }
+
+  /** The rewrap queue and its dead-letter queue (src/keys/rewrap.consumer.ts). */
+  override async queue(batch: MessageBatch<unknown>): Promise<void> {
+    if (batch.queue === REWRAP_QUEUE) return consumeRewrap(batch, this.env);
+    if (batch.queue === REWRAP_DEAD_LETTER_QUEUE) {
+      for (const message of batch.messages) {
+        console.error(JSON.stringify({ service: "vault", deadLetter: REWRAP_QUEUE, body: message.body }));
+        message.ack();
+      }
+      return;
+    }
+    throw new Error(`the vault worker consumes no queue named ${batch.queue}`);
   }
 
   health(): Promise<HealthReport> {

@@ -49,6 +49,8 @@ export const KNOWN_BAD_KINDS = ["pdq", "md5"] as const;
 export const MODERATION_CASE_REASONS = ["known_bad_match", "near_duplicate"] as const;
 export const MODERATION_CASE_STATES = ["open", "resolved", "dismissed"] as const;
 export const SAFETY_REPORT_STATUSES = ["pending", "submitted"] as const;
+/** A tenant's key-encryption key version: wraps new objects (`active`), being rotated away from, or unused. */
+export const VAULT_KEY_STATES = ["active", "retiring", "retired"] as const;
 export const PLAN_INTERVALS = ["week", "month", "quarter", "year"] as const;
 export const SUBSCRIPTION_STATUSES = ["incomplete", "active", "past_due", "canceled", "expired"] as const;
 export const PURCHASE_KINDS = ["ppv", "tip", "bundle"] as const;
@@ -1254,6 +1256,30 @@ export const vaultObject = sqliteTable(
   (t) => [
     check("vault_object_sizes", sql`${t.chunkSize} > 0 and ${t.plainSize} >= 0 and ${t.kekVersion} >= 1`),
     index("vault_object_kek").on(t.tenantId, t.kekVersion),
+  ],
+);
+
+/**
+ * A tenant's key-encryption key versions (the keys themselves are derived, never stored). One is
+ * `active` and wraps new objects; a rotation makes a new one active, re-wraps every object of the
+ * old one through the `fun-vault-rewrap` queue, and retires the old one once nothing uses it.
+ */
+export const vaultKeyVersion = sqliteTable(
+  "vault_key_version",
+  {
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    version: integer("version").notNull(),
+    state: text("state", { enum: VAULT_KEY_STATES }).notNull(),
+    createdByAccountId: text("created_by_account_id"),
+    createdAt: timestamp("created_at").notNull(),
+    retiredAt: timestamp("retired_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.version] }),
+    check("vault_key_version_state", oneOf(t.state, VAULT_KEY_STATES)),
+    uniqueIndex("vault_key_version_active").on(t.tenantId).where(sql`${t.state} = 'active'`),
   ],
 );
 

@@ -189,6 +189,7 @@ export const ROLES = {
       "ads:review",
       "tokens:introspect",
       "webhooks:manage",
+      "vault:keys",
     ],
   },
   admin: {
@@ -208,6 +209,7 @@ export const ROLES = {
       "keys:rotate",
       "webhooks:manage",
       "hashlists:manage",
+      "vault:keys",
     ],
   },
   /** Trust & safety: platform-wide moderation and the known-bad hash lists. */

@@ -42,7 +42,8 @@ function headersFor(object: VaultObjectRow, etag: string): Headers {
   return new Headers({
     "content-type": object.contentType,
     etag,
-    "last-modified": new Date(object.updatedAt).toUTCString(),
+    // When the body was stored: a key rotation rewrites the row, never the bytes.
+    "last-modified": new Date(object.createdAt).toUTCString(),
     "accept-ranges": "bytes",
     // Links are per viewer and short-lived: browsers may keep the bytes, shared caches never.
     "cache-control": "private, max-age=300",
@@ -93,7 +94,7 @@ export function registerDelivery(app: OpenAPIHono<VaultApiEnv>) {
     if (!object) throw new ApiError("not_found", "This rendition has not been made yet.");
     const etag = `"${object.sha256}"`;
     const headers = headersFor(object, etag);
-    if (notModified(c, etag, object.updatedAt)) return new Response(null, { status: 304, headers });
+    if (notModified(c, etag, object.createdAt)) return new Response(null, { status: 304, headers });
 
     const range = parseRange(c.req.header("range"), object.plainSize);
     if (range.kind === "unsatisfiable") {

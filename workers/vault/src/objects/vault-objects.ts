@@ -3,16 +3,9 @@ import { createCoreDb, vaultObject } from "@fun/db";
 import { eq } from "drizzle-orm";
 import { DEFAULT_CHUNK_SIZE } from "../envelope/chunked-gcm";
 import { type EnvelopeHeader, openObject, sealObject } from "../envelope/envelope";
+import { activeVersion } from "../keys/key-versions";
 
 export type VaultObjectRow = typeof vaultObject.$inferSelect;
-
-/** The KEK version new objects are wrapped under (wrangler.toml `VAULT_KEK_VERSION`). */
-export function currentKekVersion(env: Pick<VaultEnv, "VAULT_KEK_VERSION">): number {
-  const version = Number(env.VAULT_KEK_VERSION);
-  if (!Number.isInteger(version) || version < 1)
-    throw new Error("VAULT_KEK_VERSION must be a whole number ≥ 1");
-  return version;
-}
 
 /**
  * Passes bytes on while hashing them, and fails the stream unless exactly `length` bytes came: a
@@ -63,7 +56,7 @@ export async function storeObject(
   const sealed = await sealObject(env.VAULT_MASTER_KEY, {
     objectId: object.storageKey,
     tenantId: object.tenantId,
-    kekVersion: currentKekVersion(env),
+    kekVersion: await activeVersion(createCoreDb(env.DB), object.tenantId),
     plainSize: object.plainSize,
     chunkSize: DEFAULT_CHUNK_SIZE,
   });
@@ -93,7 +86,8 @@ export async function storeObject(
     updatedAt: now,
   };
   const db = createCoreDb(env.DB);
-  const { storageKey: _, createdAt: __, ...replaced } = row;
+  // A new body under the same key is a new object: every column is replaced, its time included.
+  const { storageKey: _, ...replaced } = row;
   try {
     await db
       .insert(vaultObject)
