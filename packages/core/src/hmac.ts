@@ -7,9 +7,11 @@ import { fromBase64Url, toBase64Url } from "./encoding";
  */
 
 const MIN_SECRET_LENGTH = 32;
-const keys = new Map<string, Promise<CryptoKey>>();
+/** Spelt through `crypto.subtle` so this package type-checks under both Node's and workerd's types. */
+type HmacKey = ReturnType<typeof crypto.subtle.importKey>;
+const keys = new Map<string, HmacKey>();
 
-function hmacKey(secret: string): Promise<CryptoKey> {
+function hmacKey(secret: string): HmacKey {
   if (secret.length < MIN_SECRET_LENGTH)
     throw new Error(`an HMAC signing secret is at least ${MIN_SECRET_LENGTH} characters`);
   let key = keys.get(secret);
