@@ -131,7 +131,10 @@ export default defineConfig(async () => {
             workers: await Promise.all(INTERNAL_WORKERS.map(auxiliaryWorker)),
           },
         ),
-        workerProject("media", "./workers/media/wrangler.toml", ["workers/media/**/*.test.ts"]),
+        // The media worker hands originals to the vault over its service binding.
+        workerProject("media", "./workers/media/wrangler.toml", ["workers/media/**/*.test.ts"], {
+          workers: [await auxiliaryWorker("vault")],
+        }),
         workerProject("vault", "./workers/vault/wrangler.toml", ["workers/vault/**/*.test.ts"]),
         workerProject("compliance", "./workers/compliance/wrangler.toml", [
           "workers/compliance/**/*.test.ts",

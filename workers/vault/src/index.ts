@@ -7,7 +7,7 @@ import { type MediaLinkRequest, signMediaLink } from "./delivery/sign-link";
 import { keyStatus } from "./keys/key-versions";
 import { consumeRewrap, REWRAP_DEAD_LETTER_QUEUE, REWRAP_QUEUE } from "./keys/rewrap.consumer";
 import { rotateTenantKeys } from "./keys/rotate-keys";
-import { storeObject } from "./objects/vault-objects";
+import { findObject, storeObject } from "./objects/vault-objects";
 
 /**
  * The vault worker. Its HTTP side is the delivery path on each brand's media host (token,
@@ -33,6 +33,11 @@ export default class VaultWorker extends WorkerEntrypoint<VaultEnv> implements I
   /** Encrypts a stream of exactly `plainSize` bytes into the media bucket for a tenant (src/objects). */
   storeObject(object: Parameters<typeof storeObject>[1]) {
     return storeObject(this.env, object);
+  }
+
+  /** A stored object's header (sizes, type, key version), without any key; undefined if none. */
+  describeObject(storageKey: string) {
+    return findObject(this.env, storageKey);
   }
 
   /** A signed link to an asset's variant on a brand's media host, for a viewer entitled to it now. */

@@ -1,4 +1,5 @@
 import { fingerprintAsset, markFailed } from "./fingerprint-asset";
+import { sealOriginal } from "./seal-original";
 
 /** A message on the ingest queue: one stored asset to fingerprint. */
 export interface IngestMessage {
@@ -18,7 +19,7 @@ const assetIdOf = (body: unknown) =>
     : undefined;
 
 /**
- * Fingerprints each asset of the batch on its own: a bad upload is marked failed and acknowledged
+ * Fingerprints each asset of the batch on its own, then has the vault seal its original: a bad upload is marked failed and acknowledged
  * (retrying cannot fix it), a transient failure is retried with a growing delay, and neither stops
  * the other messages of the batch.
  */
@@ -32,7 +33,9 @@ export async function consumeIngest(batch: MessageBatch<unknown>, env: MediaEnv)
     }
     try {
       const outcome = await fingerprintAsset(env, assetId);
-      log({ level: outcome.status === "failed" ? "warn" : "info", ...outcome });
+      // Fingerprinting reads the plaintext; from here on the original exists only encrypted.
+      const sealed = outcome.status === "unknown_asset" ? "unknown_asset" : await sealOriginal(env, assetId);
+      log({ level: outcome.status === "failed" ? "warn" : "info", ...outcome, original: sealed });
       message.ack();
     } catch (error) {
       const thrown = error instanceof Error ? error.message : String(error);
