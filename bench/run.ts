@@ -29,6 +29,7 @@ import { benchMedia, startMediaBench } from "./media";
 import { benchPdqIndex } from "./pdq-index";
 import { scenarios as allScenarios } from "./scenarios";
 import type { BenchRequest, Scenario } from "./scenarios/types";
+import { benchVault, startVaultBench } from "./vault";
 
 const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 3);
 const DURATION_S = Number(process.env.BENCH_DURATION_S ?? 8);
@@ -275,9 +276,10 @@ async function main(): Promise<number> {
     (name) => !wanted.length || wanted.includes(name),
   );
   const mediaBench = !wanted.length || wanted.includes("media");
-  if (scenarios.length === 0 && authBenches.length === 0 && !mediaBench) {
+  const vaultBench = !wanted.length || wanted.includes("vault");
+  if (scenarios.length === 0 && authBenches.length === 0 && !mediaBench && !vaultBench) {
     log(
-      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed", "pdq-index", "media"].join(", ")}`,
+      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed", "pdq-index", "media", "vault"].join(", ")}`,
     );
     return 2;
   }
@@ -288,6 +290,7 @@ async function main(): Promise<number> {
   let bareWithLog: (DevServer & { port: number; logFile: string }) | undefined;
   let authProbe: (DevServer & { port: number }) | undefined;
   let mediaWorker: (DevServer & { port: number }) | undefined;
+  let vaultWorker: (DevServer & { port: number }) | undefined;
   try {
     const port = await freePort();
     log(`[bench] starting the stack on 127.0.0.1:${port} (state in ${workDir})`);
@@ -410,8 +413,33 @@ async function main(): Promise<number> {
           `${result.speedup}× (target ≥ ${result.target.speedup}×), recall ${result.recall}, planted recall ${result.plantedRecall}\n`,
       );
     }
+    if (vaultBench) {
+      await Promise.allSettled([authProbe?.stop(), bare?.stop(), bareWithLog?.stop()]);
+      log("[bench] starting the vault bench worker (the delivery path and a plain R2 passthrough)");
+      vaultWorker = await startVaultBench(join(workDir, "stack"), join(workDir, "vault.log"));
+      const result = await benchVault(vaultWorker.port, {
+        warmupS: WARMUP_S,
+        durationS: DURATION_S,
+        rounds: ROUNDS,
+        connections: CONNECTIONS,
+        log,
+      });
+      allPass &&= result.pass;
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      const line = (size: "10m" | "1k") => {
+        const r = result.sizes[size];
+        return r
+          ? `full ${r.full.rps} req/s (${r.full.mibps} MiB/s, p99 ${r.full.p99} ms) vs passthrough ${r.plain.rps} req/s (${r.plain.mibps} MiB/s, p99 ${r.plain.p99} ms)`
+          : "not measured";
+      };
+      process.stdout.write(
+        `${result.pass ? "PASS" : "FAIL"} vault: 10 MiB ${line("10m")}: ${result.throughputRatio}× (target ≥ ${result.target.throughputRatio}); ` +
+          `1 KiB ${line("1k")}: +${result.addedP99Ms} ms p99 (target ≤ ${result.target.addedP99Ms} ms)` +
+          `${result.failedRequests ? `; ${result.failedRequests} failed requests` : ""}\n`,
+      );
+    }
     if (mediaBench) {
-      await Promise.allSettled([stack?.stop(), authProbe?.stop()]);
+      await Promise.allSettled([stack?.stop(), authProbe?.stop(), vaultWorker?.stop()]);
       log("[bench] starting the media bench worker (fingerprints and the near-duplicate index)");
       mediaWorker = await startMediaBench(join(workDir, "media.log"));
       const result = await benchMedia(mediaWorker.port, log);
@@ -439,6 +467,7 @@ async function main(): Promise<number> {
       bareWithLog?.stop(),
       authProbe?.stop(),
       mediaWorker?.stop(),
+      vaultWorker?.stop(),
     ]);
     await rm(workDir, { recursive: true, force: true });
   }
