@@ -34,7 +34,7 @@ export function startVaultBench(persistTo: string, logFile: string): Promise<Dev
     config: "bench/vault/wrangler.toml",
     logFile,
     persistTo,
-    ready: { host: "localhost", path: "/bench/plain/none" },
+    ready: { host: "localhost", path: "/bench/ready" },
   });
 }
 

@@ -78,14 +78,22 @@ async function setup(env: VaultEnv): Promise<Record<Size, { full: string; plain:
   return out;
 }
 
-const app = createVaultApp();
-app.post("/bench/setup", async (c) => c.json(await setup(c.env)));
-app.get("/bench/plain/:size", async (c) => {
-  const object = await c.env.MEDIA_BUCKET.get(`bench/plain/${c.req.param("size")}`);
-  if (!object) return c.notFound();
-  return new Response(object.body, {
-    headers: { "content-type": "video/mp4", "content-length": String(object.size), etag: object.httpEtag },
-  });
+const app = createVaultApp({
+  extraRoutes: (routes) => {
+    routes.get("/bench/ready", (c) => c.json({ ok: true }));
+    routes.post("/bench/setup", async (c) => c.json(await setup(c.env)));
+    routes.get("/bench/plain/:size", async (c) => {
+      const object = await c.env.MEDIA_BUCKET.get(`bench/plain/${c.req.param("size")}`);
+      if (!object) return c.json({ error: "not stored" }, 404);
+      return new Response(object.body, {
+        headers: {
+          "content-type": "video/mp4",
+          "content-length": String(object.size),
+          etag: object.httpEtag,
+        },
+      });
+    });
+  },
 });
 
 export default { fetch: app.fetch };

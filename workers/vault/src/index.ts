@@ -2,6 +2,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import { checkD1, checkR2, type HealthReport, type InternalWorker, runHealthChecks } from "@fun/contracts";
 import { createCoreDb } from "@fun/db";
 import { type ApiEnv, createApi } from "@fun/http";
+import type { OpenAPIHono } from "@hono/zod-openapi";
 import { registerDelivery } from "./delivery/deliver.route";
 import { type MediaLinkRequest, signMediaLink } from "./delivery/sign-link";
 import { keyStatus } from "./keys/key-versions";
@@ -14,12 +15,17 @@ import { findObject, storeObject } from "./objects/vault-objects";
  * entitlement, revocation and geo checks, then the decrypted bytes); its RPC side encrypts and signs
  * for the other workers. Delivery and key management arrive with the vault issue.
  */
-export function createVaultApp() {
+/**
+ * The vault's HTTP app. `extraRoutes` lets the benchmark add its baseline routes before the app's
+ * catch-all problem handlers.
+ */
+export function createVaultApp(options: { extraRoutes?: (app: OpenAPIHono<ApiEnv<VaultEnv>>) => void } = {}) {
   const app = createApi<ApiEnv<VaultEnv>>({
     service: "vault",
     acceptRequestId: true,
   });
   registerDelivery(app);
+  options.extraRoutes?.(app);
   return app;
 }
 
