@@ -7,19 +7,11 @@
  */
 import autocannon from "autocannon";
 import { type DevServer, httpRequest } from "../scripts/stack";
-import { startBenchWorker } from "./auth";
+import { type AuthBenchSettings, startBenchWorker } from "./auth";
 
 export const VAULT_THROUGHPUT_TARGET = 0.8;
 export const VAULT_P99_BUDGET_MS = 2;
 const HOST = "media.girlfanz.localhost";
-
-export interface VaultBenchSettings {
-  warmupS: number;
-  durationS: number;
-  rounds: number;
-  connections: number;
-  log: (line: string) => void;
-}
 
 interface Measured {
   rps: number;
@@ -62,7 +54,7 @@ const summary = (rounds: Measured[]) => ({
   p99: median(rounds.map((r) => r.p99)),
 });
 
-export async function benchVault(port: number, settings: VaultBenchSettings) {
+export async function benchVault(port: number, settings: AuthBenchSettings) {
   const response = await httpRequest({
     port,
     host: HOST,

@@ -38,7 +38,8 @@ async function streamedDigests(body: ReadableStream<Uint8Array>): Promise<{ sha2
   return { sha256: toHex(new Uint8Array(await sha.digest)), md5: toHex(new Uint8Array(await md5.digest)) };
 }
 
-const digestHex = async (algorithm: string, bytes: Uint8Array) =>
+/** The lowercase hex digest of bytes held in memory (SHA-256, MD5). */
+export const digestHex = async (algorithm: string, bytes: Uint8Array) =>
   toHex(new Uint8Array(await crypto.subtle.digest(algorithm, bytes)));
 
 /** The PDQ distance at or below which images match (wrangler.toml `PDQ_MATCH_THRESHOLD`). */

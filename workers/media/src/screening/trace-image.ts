@@ -1,8 +1,8 @@
-import { err, ok, type Result, toHex } from "@fun/core";
+import { err, ok, type Result } from "@fun/core";
 import { createCoreDb, mediaAsset, mediaFingerprint } from "@fun/db";
 import { eq, inArray, or } from "drizzle-orm";
 import { decodeImage, ImageDecodeError } from "../fingerprint/decode";
-import { MAX_IMAGE_BYTES, matchThreshold } from "../fingerprint/fingerprint-asset";
+import { digestHex, MAX_IMAGE_BYTES, matchThreshold } from "../fingerprint/fingerprint-asset";
 import { pdqHash } from "../fingerprint/pdq";
 import { findEntries, findExactEntry, type KnownBadListRow } from "../known-bad/known-bad.repo";
 import { MIN_MATCH_QUALITY, searchPdqIndex } from "../near-duplicates/pdq-index.repo";
@@ -34,9 +34,6 @@ export interface TraceReport {
 }
 
 const MAX_MATCHES = 100;
-
-const digestHex = async (algorithm: string, bytes: Uint8Array) =>
-  toHex(new Uint8Array(await crypto.subtle.digest(algorithm, bytes)));
 
 /**
  * The takedown trace: which of our assets a found image (a leak, a reported copy) is. Exact copies

@@ -26,8 +26,6 @@ export async function viewerAccess(
   if (!found || found.asset.blockedAt !== null || !found.post) return "unavailable";
   const { post } = found;
   const viewer = request.viewerProfileId;
-  if (viewer !== null && viewer === post.creatorProfileId) return "allowed";
-  if (viewer !== null && (await isStaff(db, viewer, request.tenantId))) return "allowed";
   const live = await db
     .select({ id: contentTenantMap.id })
     .from(contentTenantMap)
@@ -39,8 +37,11 @@ export async function viewerAccess(
       ),
     )
     .get();
+  // The common case first: a live public post (or any teaser) needs no look at who is asking.
+  if (live && (request.variant === "teaser" || post.visibility === "public")) return "allowed";
+  if (viewer !== null && viewer === post.creatorProfileId) return "allowed";
+  if (viewer !== null && (await isStaff(db, viewer, request.tenantId))) return "allowed";
   if (!live) return "unavailable";
-  if (request.variant === "teaser" || post.visibility === "public") return "allowed";
   if (viewer === null) return "not_entitled";
   return (await fanIsEntitled(db, viewer, post, now)) ? "allowed" : "not_entitled";
 }
