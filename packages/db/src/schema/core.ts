@@ -25,7 +25,11 @@ export const ROLE_SCOPES = ["global", "tenant"] as const;
 export const PROFILE_TYPES = ["creator", "fan", "staff"] as const;
 export const CONTENT_VISIBILITIES = ["public", "subscribers", "ppv"] as const;
 export const MODERATION_STATES = ["pending", "approved", "rejected"] as const;
-export const MEDIA_VARIANT_KINDS = ["hls", "dash", "thumb", "teaser", "watermarked"] as const;
+/**
+ * What a brand serves of an asset: the watermarked full-size picture, thumbnails (`thumb` 720 px and
+ * `thumb_small` 240 px on the long side), the teaser of locked content, and video manifests.
+ */
+export const MEDIA_VARIANT_KINDS = ["hls", "dash", "thumb", "thumb_small", "teaser", "watermarked"] as const;
 export const PUBLICATION_STATUSES = ["published", "scheduled", "hidden"] as const;
 /** `general` content may show under safe search; everything else is `explicit` (the default). */
 export const CONTENT_RATINGS = ["general", "explicit"] as const;
@@ -46,6 +50,13 @@ export const UPLOAD_TRANSPORTS = ["r2-s3", "worker"] as const;
 export const DUPLICATE_STATES = ["linked", "flagged"] as const;
 export const PDQ_INDEX_KINDS = ["asset", "known_bad"] as const;
 export const KNOWN_BAD_KINDS = ["pdq", "md5"] as const;
+/**
+ * Why a hash list blocks: an imported known-bad list (a match opens a safety case and a mandatory
+ * report), or the platform's takedown list (a match refuses the re-upload of taken-down media).
+ */
+export const HASH_LIST_PURPOSES = ["known_bad", "takedown"] as const;
+/** Who took an asset down: its creator, brand staff, or platform trust & safety. */
+export const TAKEDOWN_ACTORS = ["creator", "staff", "safety"] as const;
 export const MODERATION_CASE_REASONS = ["known_bad_match", "near_duplicate"] as const;
 export const MODERATION_CASE_STATES = ["open", "resolved", "dismissed"] as const;
 export const SAFETY_REPORT_STATUSES = ["pending", "submitted"] as const;
@@ -502,6 +513,7 @@ export const knownBadList = sqliteTable(
     id: text("id").primaryKey(),
     name: text("name").notNull(),
     kind: text("kind", { enum: KNOWN_BAD_KINDS }).notNull(),
+    purpose: text("purpose", { enum: HASH_LIST_PURPOSES }).notNull().default("known_bad"),
     /** Who publishes the list (NCMEC, IWF, an internal team, …). */
     source: text("source").notNull(),
     entryCount: integer("entry_count").notNull().default(0),
@@ -511,6 +523,7 @@ export const knownBadList = sqliteTable(
   },
   (t) => [
     check("known_bad_list_kind", oneOf(t.kind, KNOWN_BAD_KINDS)),
+    check("known_bad_list_purpose", oneOf(t.purpose, HASH_LIST_PURPOSES)),
     unique("known_bad_list_name").on(t.name),
   ],
 );
@@ -580,6 +593,11 @@ export const safetyReport = sqliteTable(
   ],
 );
 
+/**
+ * A rendition of an asset made for one brand, stored through the vault (encrypted). A
+ * `recipientProfileId` marks a per-buyer copy (a PPV purchase's own watermark); brand renditions
+ * have none, and there is at most one of each kind per asset and brand.
+ */
 export const mediaVariant = sqliteTable(
   "media_variant",
   {
@@ -592,14 +610,81 @@ export const mediaVariant = sqliteTable(
       .references(() => tenant.id, { onDelete: "cascade" }),
     kind: text("kind", { enum: MEDIA_VARIANT_KINDS }).notNull(),
     storageKey: text("storage_key").notNull().unique(),
+    recipientProfileId: text("recipient_profile_id").references(() => profile.id, { onDelete: "cascade" }),
+    /** The forensic watermark's 64-bit payload ID (16 hex digits) when the pixels carry one. */
+    payloadId: text("payload_id"),
+    mime: text("mime"),
+    width: integer("width"),
+    height: integer("height"),
+    bytes: integer("bytes"),
     drmKeyId: text("drm_key_id"),
     createdAt: timestamp("created_at").notNull(),
   },
   (t) => [
     check("media_variant_kind", oneOf(t.kind, MEDIA_VARIANT_KINDS)),
-    unique("media_variant_rendition").on(t.assetId, t.tenantId, t.kind),
+    uniqueIndex("media_variant_rendition")
+      .on(t.assetId, t.tenantId, t.kind)
+      .where(sql`${t.recipientProfileId} is null`),
+    uniqueIndex("media_variant_recipient_copy")
+      .on(t.assetId, t.tenantId, t.kind, t.recipientProfileId)
+      .where(sql`${t.recipientProfileId} is not null`),
     index("media_variant_tenant").on(t.tenantId),
   ],
+);
+
+/**
+ * What a forensic watermark's 64-bit ID stands for: a leaked copy read back by `POST
+ * /v1/media/trace` names the brand, creator, post and (for a purchased copy) the buyer. The key
+ * version says which of the brand's watermark keys (derived by the vault) made the mark.
+ */
+export const watermarkPayload = sqliteTable(
+  "watermark_payload",
+  {
+    /** 16 lowercase hex digits. */
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    assetId: text("asset_id")
+      .notNull()
+      .references(() => mediaAsset.id, { onDelete: "cascade" }),
+    contentId: text("content_id").references(() => content.id, { onDelete: "set null" }),
+    creatorProfileId: text("creator_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    recipientProfileId: text("recipient_profile_id").references(() => profile.id, { onDelete: "set null" }),
+    keyVersion: integer("key_version").notNull(),
+    issuedAt: timestamp("issued_at").notNull(),
+  },
+  (t) => [
+    check("watermark_payload_hex", sql`length(${t.id}) = 16 and ${t.id} not glob '*[^0-9a-f]*'`),
+    index("watermark_payload_asset").on(t.assetId),
+  ],
+);
+
+/**
+ * A takedown: who removed an asset everywhere and why. The delivery path refuses every URL and
+ * variant of an asset listed here (the revocation list), and the asset's fingerprints join the
+ * takedown hash list so a re-upload is refused.
+ */
+export const mediaTakedown = sqliteTable(
+  "media_takedown",
+  {
+    id: text("id").primaryKey(),
+    assetId: text("asset_id")
+      .notNull()
+      .unique()
+      .references(() => mediaAsset.id, { onDelete: "cascade" }),
+    actor: text("actor", { enum: TAKEDOWN_ACTORS }).notNull(),
+    requestedByAccountId: text("requested_by_account_id").references(() => account.id, {
+      onDelete: "set null",
+    }),
+    /** The brand whose staff acted; null for the creator and for platform trust & safety. */
+    tenantId: text("tenant_id").references(() => tenant.id, { onDelete: "set null" }),
+    reason: text("reason").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [check("media_takedown_actor", oneOf(t.actor, TAKEDOWN_ACTORS))],
 );
 
 export const contentTenantMap = sqliteTable(

@@ -44,6 +44,7 @@ export async function createList(
     id: newId("knownBadList", now),
     name: list.name,
     kind: list.kind,
+    purpose: "known_bad" as const,
     source: list.source,
     entryCount: 0,
     createdByAccountId: list.accountId,
