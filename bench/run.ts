@@ -25,6 +25,7 @@ import {
 } from "../scripts/stack";
 import { benchRefresh, benchVerify, signIn, startAuthProbe } from "./auth";
 import { benchFeed } from "./feed";
+import { benchLedger, startLedgerBench } from "./ledger";
 import { benchMedia, startMediaBench } from "./media";
 import { benchPdqIndex } from "./pdq-index";
 import { scenarios as allScenarios } from "./scenarios";
@@ -277,9 +278,10 @@ async function main(): Promise<number> {
   );
   const mediaBench = !wanted.length || wanted.includes("media");
   const vaultBench = !wanted.length || wanted.includes("vault");
-  if (scenarios.length === 0 && authBenches.length === 0 && !mediaBench && !vaultBench) {
+  const ledgerBench = !wanted.length || wanted.includes("ledger");
+  if (scenarios.length === 0 && authBenches.length === 0 && !mediaBench && !vaultBench && !ledgerBench) {
     log(
-      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed", "pdq-index", "media", "vault"].join(", ")}`,
+      `[bench] no scenario matches ${wanted.join(", ")}; known: ${[...allScenarios.map((s) => s.name), "auth.verify", "auth.refresh", "feed", "pdq-index", "media", "vault", "ledger"].join(", ")}`,
     );
     return 2;
   }
@@ -291,6 +293,7 @@ async function main(): Promise<number> {
   let authProbe: (DevServer & { port: number }) | undefined;
   let mediaWorker: (DevServer & { port: number }) | undefined;
   let vaultWorker: (DevServer & { port: number }) | undefined;
+  let ledgerWorkers: (DevServer & { port: number })[] = [];
   try {
     const port = await freePort();
     log(`[bench] starting the stack on 127.0.0.1:${port} (state in ${workDir})`);
@@ -426,15 +429,11 @@ async function main(): Promise<number> {
       });
       allPass &&= result.pass;
       process.stdout.write(`${JSON.stringify(result)}\n`);
-      const line = (size: "10m" | "1k") => {
-        const r = result.sizes[size];
-        return r
-          ? `full ${r.full.rps} req/s (${r.full.mibps} MiB/s, p99 ${r.full.p99} ms) vs passthrough ${r.plain.rps} req/s (${r.plain.mibps} MiB/s, p99 ${r.plain.p99} ms)`
-          : "not measured";
-      };
+      const big = result.sizes["10m"];
+      const small = result.sizes["1k"];
       process.stdout.write(
-        `${result.pass ? "PASS" : "FAIL"} vault: 10 MiB ${line("10m")}: ${result.throughputRatio}× (target ≥ ${result.target.throughputRatio}); ` +
-          `1 KiB ${line("1k")}: +${result.addedP99Ms} ms p99 (target ≤ ${result.target.addedP99Ms} ms)` +
+        `${result.pass ? "PASS" : "FAIL"} vault: 10 MiB full ${big.full.rps} req/s (${big.full.mibps} MiB/s) vs passthrough ${big.plain.rps} req/s (${big.plain.mibps} MiB/s): ${result.throughputRatio}× (target ≥ ${result.target.throughputRatio}); ` +
+          `1 KiB one at a time, full p50 ${small.full.p50} / p99 ${small.full.p99} ms vs passthrough p50 ${small.plain.p50} / p99 ${small.plain.p99} ms: +${result.addedP99Ms} ms p99 (target ≤ ${result.target.addedP99Ms} ms)` +
           `${result.failedRequests ? `; ${result.failedRequests} failed requests` : ""}\n`,
       );
     }
@@ -459,6 +458,28 @@ async function main(): Promise<number> {
           `${near.speedup}× (cold ${near.coldSpeedup}×, target ≥ ${near.target}×), recall ${near.recall}\n`,
       );
     }
+    if (ledgerBench) {
+      await Promise.allSettled([stack?.stop(), authProbe?.stop(), vaultWorker?.stop(), mediaWorker?.stop()]);
+      log("[bench] starting the ledger bench workers (CreatorLedger and a one-insert baseline object)");
+      ledgerWorkers = await startLedgerBench(workDir);
+      const result = await benchLedger(ledgerWorkers, {
+        warmupS: WARMUP_S,
+        durationS: DURATION_S,
+        rounds: ROUNDS,
+        connections: CONNECTIONS,
+        log,
+      });
+      allPass &&= result.pass;
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      const line = (r: { ledger: number; baseline: number; ratio: number }) =>
+        `${r.ledger} postings/s vs baseline ${r.baseline}/s (${r.ratio}×)`;
+      process.stdout.write(
+        `${result.pass ? "PASS" : "FAIL"} ledger: one creator ${line(result.single)} (target ≥ ${result.target.postingsPerSecond}/s); ` +
+          `${result.creators} creators over ${result.processes} processes ${line(result.spread)}: scaling ${result.scaling} of linear ` +
+          `(baseline ${result.baselineScaling}; target ≥ ${result.target.scaling}); in one process ${line(result.oneProcess)}` +
+          `${result.failedPostings ? `; ${result.failedPostings} failed postings` : ""}\n`,
+      );
+    }
     return allPass ? 0 : 1;
   } finally {
     await Promise.allSettled([
@@ -468,6 +489,7 @@ async function main(): Promise<number> {
       authProbe?.stop(),
       mediaWorker?.stop(),
       vaultWorker?.stop(),
+      ...ledgerWorkers.map((worker) => worker.stop()),
     ]);
     await rm(workDir, { recursive: true, force: true });
   }

@@ -170,6 +170,8 @@ export interface LedgerEntry {
     | "refund"
     | "dispute"
     | "dispute_won"
+    /** A dispute closed as lost: no lines (the money left with the dispute), the close on record. */
+    | "dispute_lost"
     | "payout_reserve"
     | "payout_settle"
     | "payout_release";
