@@ -42,6 +42,10 @@ export const ID_PREFIXES = {
   knownBadHash: "kbh",
   moderationCase: "mod",
   safetyReport: "srp",
+  mediaTakedown: "tkd",
+  checkout: "chk",
+  promoCode: "prm",
+  reconciliation: "rcn",
 } as const;
 
 export type IdKind = keyof typeof ID_PREFIXES;

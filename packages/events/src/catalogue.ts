@@ -73,6 +73,18 @@ export const EVENT_CATALOGUE = {
       action: z.enum(["linked", "flagged"]),
     }),
   },
+  "fun.media.taken_down": {
+    source: "media",
+    description:
+      "An asset was taken down everywhere by its creator, a brand's staff or trust & safety: its links and renditions are revoked, its post hidden on every brand, and re-uploads of the picture are refused.",
+    data: z.object({
+      assetId: z.string(),
+      contentId: z.string().nullable(),
+      creatorId: z.string(),
+      actor: z.enum(["creator", "staff", "safety"]),
+      reason: z.string(),
+    }),
+  },
   "fun.moderation.flagged": {
     source: "moderation",
     description: "Something was flagged for review or blocked.",
@@ -92,6 +104,56 @@ export const EVENT_CATALOGUE = {
       amountCents: z.number().int().nonnegative(),
       currency: z.string().length(3),
       status: z.enum(["paid", "failed"]),
+    }),
+  },
+  "fun.purchase.completed": {
+    source: "commerce",
+    description:
+      "A fan's payment for a pay-per-view post or a tip succeeded (the provider confirmed it); the post is unlocked for them.",
+    data: z.object({
+      purchaseId: z.string(),
+      kind: z.enum(["ppv", "tip"]),
+      fanId: z.string(),
+      creatorId: z.string(),
+      contentId: z.string().nullable(),
+      amountCents: z.number().int().positive(),
+      currency: z.string().length(3),
+      tenantId: tenantSlug,
+    }),
+  },
+  "fun.subscription.started": {
+    source: "commerce",
+    description: "A fan's subscription to a creator's plan became active (first payment, or a free trial).",
+    data: z.object({
+      subscriptionId: z.string(),
+      planId: z.string(),
+      fanId: z.string(),
+      creatorId: z.string(),
+      tenantId: tenantSlug,
+      currentPeriodEnd: z.string().nullable(),
+    }),
+  },
+  "fun.subscription.renewed": {
+    source: "commerce",
+    description: "A subscription's next period was paid; `currentPeriodEnd` moved on.",
+    data: z.object({
+      subscriptionId: z.string(),
+      planId: z.string(),
+      fanId: z.string(),
+      creatorId: z.string(),
+      tenantId: tenantSlug,
+      currentPeriodEnd: z.string().nullable(),
+    }),
+  },
+  "fun.subscription.cancelled": {
+    source: "commerce",
+    description: "A subscription ended (cancelled by the fan, or unpaid); entitlement stops with it.",
+    data: z.object({
+      subscriptionId: z.string(),
+      planId: z.string(),
+      fanId: z.string(),
+      creatorId: z.string(),
+      tenantId: tenantSlug,
     }),
   },
   "fun.ad.impression": {

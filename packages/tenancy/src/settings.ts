@@ -73,6 +73,24 @@ export const DEFAULT_MEDIA_SETTINGS: MediaSettings = {
   maxBytes: { image: 50 * MiB, video: 20 * 1024 * MiB, audio: 500 * MiB },
 };
 
+/**
+ * How a brand sells and pays out (the platform fee is `fees.platformFeeBps`): the currency it prices
+ * in, how many days a sale stays pending before the creator may withdraw it (refunds and chargebacks
+ * come out of that window), and the smallest payout.
+ */
+export const CommerceSettingsSchema = z.object({
+  currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code"),
+  holdDays: z.number().int().min(0).max(90),
+  payoutMinimumCents: z.number().int().min(1),
+});
+export type CommerceSettings = z.infer<typeof CommerceSettingsSchema>;
+
+export const DEFAULT_COMMERCE_SETTINGS: CommerceSettings = {
+  currency: "USD",
+  holdDays: 7,
+  payoutMinimumCents: 2000,
+};
+
 /** Everything a brand configures about itself; stored as JSON in `tenant.settings`. */
 export const TenantSettingsSchema = z.object({
   domains: z.object({ local: TenantDomainsSchema, production: TenantDomainsSchema }),
@@ -97,6 +115,7 @@ export const TenantSettingsSchema = z.object({
     /** Platform fee in basis points of gross (0 = creators keep 100%). */
     platformFeeBps: z.number().int().min(0).max(10_000),
   }),
+  commerce: CommerceSettingsSchema.default(DEFAULT_COMMERCE_SETTINGS),
 });
 
 export type TenantSettings = z.infer<typeof TenantSettingsSchema>;

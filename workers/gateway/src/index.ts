@@ -4,6 +4,15 @@ import { createGatewayApp } from "./app";
 import { findContent } from "./features/content/content.repo";
 import { publishDue } from "./features/content/publishing";
 import { consumeEvents, storeDeadLetters } from "./features/events/events.consumer";
+import {
+  DAILY_RECONCILIATION_CRON,
+  runCommerceCron,
+  WEEKLY_PAYOUTS_CRON,
+} from "./features/payments/commerce.cron";
+
+/** Commerce's own schedules; every other tick is the minute sweep (outbox, scheduled posts, retries). */
+const COMMERCE_CRONS = new Set([WEEKLY_PAYOUTS_CRON, DAILY_RECONCILIATION_CRON]);
+
 import { hostIndex } from "./features/tenants/tenant-directory";
 import {
   deliverWebhooks,
@@ -13,6 +22,7 @@ import {
 } from "./features/webhooks/delivery.consumer";
 
 export { KeyRing } from "../../../durable-objects/key-ring/key-ring";
+export { CreatorLedger } from "../../../durable-objects/ledger/ledger";
 export { LoginThrottle } from "../../../durable-objects/login-throttle/login-throttle";
 export { SessionStore } from "../../../durable-objects/session/session-store";
 
@@ -31,7 +41,22 @@ export default {
     return consumeEvents(batch, env);
   },
 
-  async scheduled(_controller, env, ctx) {
+  async scheduled(controller, env, ctx) {
+    if (COMMERCE_CRONS.has(controller.cron)) {
+      // Commerce's weekly payouts and daily reconciliation.
+      const done = await runCommerceCron(controller.cron, env);
+      console.log(
+        JSON.stringify({
+          level: "info",
+          service: "gateway",
+          message: "commerce cron",
+          cron: controller.cron,
+          ...done,
+        }),
+      );
+      return;
+    }
+    ctx.waitUntil(runCommerceCron(controller.cron, env));
     // The safety net of the outbox: anything whose send after its request failed goes out here.
     // Scheduled posts whose time has come go live (each writes its event to the outbox first).
     const db = createCoreDb(env.DB);

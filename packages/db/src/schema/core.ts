@@ -67,6 +67,12 @@ export const SUBSCRIPTION_STATUSES = ["incomplete", "active", "past_due", "cance
 export const PURCHASE_KINDS = ["ppv", "tip", "bundle"] as const;
 export const PURCHASE_STATUSES = ["pending", "succeeded", "failed", "refunded", "disputed"] as const;
 export const KYC_STATUSES = ["pending", "verified", "rejected", "restricted"] as const;
+/** What a checkout sells: a plan (subscription), one pay-per-view post, or a tip with a message. */
+export const CHECKOUT_KINDS = ["subscription", "ppv", "tip"] as const;
+export const CHECKOUT_STATUSES = ["open", "completed", "expired"] as const;
+export const PROMO_KINDS = ["percent", "fixed"] as const;
+/** How a webhook event ended: its effect applied, or nothing to do (an event type or object we ignore). */
+export const PAYMENT_EVENT_OUTCOMES = ["applied", "ignored"] as const;
 export const PAYOUT_STATUSES = [
   "requested",
   "scheduled",
@@ -939,6 +945,12 @@ export const subscriptionPlan = sqliteTable(
     perks: json<string[]>("perks").notNull().default([]),
     active: flag("active").notNull().default(true),
     createdAt: timestamp("created_at").notNull(),
+    /** The brand the plan is sold on (null only for rows older than migration 0011). */
+    tenantId: text("tenant_id").references(() => tenant.id, { onDelete: "cascade" }),
+    trialDays: integer("trial_days").notNull().default(0),
+    /** Multi-month bundles: `[{ months: 3 | 6 | 12, discountBps }]`, billed once per bundle period. */
+    bundles: json<{ months: number; discountBps: number }[]>("bundles").notNull().default([]),
+    updatedAt: timestamp("updated_at"),
   },
   (t) => [
     check("subscription_plan_interval", oneOf(t.interval, PLAN_INTERVALS)),
@@ -968,6 +980,13 @@ export const subscription = sqliteTable(
     providerRef: text("provider_ref"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
+    /** The checkout that started it: provider events name it in their metadata, whatever their order. */
+    checkoutId: text("checkout_id"),
+    /** Months billed per period (1, or a bundle's 3/6/12). */
+    months: integer("months").notNull().default(1),
+    cancelAtPeriodEnd: flag("cancel_at_period_end").notNull().default(false),
+    /** The provider's time of the last subscription state applied: an older event never overwrites a newer one. */
+    providerStateAt: timestamp("provider_state_at"),
   },
   (t) => [
     check("subscription_status", oneOf(t.status, SUBSCRIPTION_STATUSES)),
@@ -976,6 +995,7 @@ export const subscription = sqliteTable(
     index("subscription_by_fan").on(t.fanProfileId, t.status),
     index("subscription_by_plan").on(t.planId, t.status),
     index("subscription_tenant").on(t.tenantId),
+    index("subscription_checkout").on(t.checkoutId),
   ],
 );
 
@@ -1002,6 +1022,9 @@ export const purchase = sqliteTable(
     providerRef: text("provider_ref"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
+    checkoutId: text("checkout_id"),
+    /** A tip's message to the creator. */
+    message: text("message"),
   },
   (t) => [
     check("purchase_kind", oneOf(t.kind, PURCHASE_KINDS)),
@@ -1014,6 +1037,7 @@ export const purchase = sqliteTable(
     index("purchase_fan_content").on(t.fanProfileId, t.contentId),
     index("purchase_creator").on(t.creatorProfileId, t.createdAt),
     index("purchase_tenant").on(t.tenantId, t.createdAt),
+    index("purchase_checkout").on(t.checkoutId),
   ],
 );
 
@@ -1030,6 +1054,9 @@ export const payoutAccount = sqliteTable(
     country: text("country").notNull(),
     last4: text("last4"),
     createdAt: timestamp("created_at").notNull(),
+    /** Whether the provider lets this account receive payouts now (from `account.updated`). */
+    payoutsEnabled: flag("payouts_enabled").notNull().default(false),
+    updatedAt: timestamp("updated_at"),
   },
   (t) => [
     check("payout_account_kyc_status", oneOf(t.kycStatus, KYC_STATUSES)),
@@ -1058,6 +1085,12 @@ export const payout = sqliteTable(
     providerBatchId: text("provider_batch_id"),
     createdAt: timestamp("created_at").notNull(),
     updatedAt: timestamp("updated_at").notNull(),
+    provider: text("provider"),
+    /** The provider's payout id (`po_…`) once it accepted the payout. */
+    providerRef: text("provider_ref"),
+    /** Who asked: the creator (`manual`) or the weekly schedule. */
+    origin: text("origin"),
+    failureReason: text("failure_reason"),
   },
   (t) => [
     check("payout_status", oneOf(t.status, PAYOUT_STATUSES)),
@@ -1068,7 +1101,189 @@ export const payout = sqliteTable(
       sql`${t.scheduledFor} is null or date(${t.scheduledFor}) = ${t.scheduledFor}`,
     ),
     index("payout_profile").on(t.profileId, t.status),
+    index("payout_provider_ref").on(t.providerRef),
   ],
+);
+
+/**
+ * A checkout we opened at the provider: who buys what from whom on which brand. The subscription or
+ * purchase row it sells is written with it (status `incomplete` / `pending`), so every later provider
+ * event finds its row through the checkout id in its metadata, in whatever order the events come.
+ */
+export const checkoutSession = sqliteTable(
+  "checkout_session",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "restrict" }),
+    fanProfileId: text("fan_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    creatorProfileId: text("creator_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: CHECKOUT_KINDS }).notNull(),
+    planId: text("plan_id").references(() => subscriptionPlan.id, { onDelete: "restrict" }),
+    contentId: text("content_id").references(() => content.id, { onDelete: "restrict" }),
+    subscriptionId: text("subscription_id"),
+    purchaseId: text("purchase_id"),
+    promoCodeId: text("promo_code_id"),
+    /** What the fan pays per period (after any promotion), in minor units. */
+    amountCents: integer("amount_cents").notNull(),
+    currency: text("currency").notNull(),
+    status: text("status", { enum: CHECKOUT_STATUSES }).notNull(),
+    provider: text("provider").notNull(),
+    providerRef: text("provider_ref"),
+    url: text("url"),
+    createdAt: timestamp("created_at").notNull(),
+    updatedAt: timestamp("updated_at").notNull(),
+  },
+  (t) => [
+    check("checkout_session_kind", oneOf(t.kind, CHECKOUT_KINDS)),
+    check("checkout_session_status", oneOf(t.status, CHECKOUT_STATUSES)),
+    check("checkout_session_amount", sql`${t.amountCents} > 0`),
+    check("checkout_session_currency", isCurrency(t.currency)),
+    unique("checkout_session_provider_ref").on(t.provider, t.providerRef),
+    index("checkout_session_fan").on(t.fanProfileId, t.createdAt),
+  ],
+);
+
+/** A creator's promotion on one brand: a percentage or a fixed amount off a plan's first period. */
+export const promoCode = sqliteTable(
+  "promo_code",
+  {
+    id: text("id").primaryKey(),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "cascade" }),
+    creatorProfileId: text("creator_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "cascade" }),
+    /** Limits it to one plan; null for every plan of the creator. */
+    planId: text("plan_id").references(() => subscriptionPlan.id, { onDelete: "cascade" }),
+    code: textNoCase("code").notNull(),
+    kind: text("kind", { enum: PROMO_KINDS }).notNull(),
+    /** Basis points off for `percent`, minor units off for `fixed`. */
+    value: integer("value").notNull(),
+    expiresAt: timestamp("expires_at"),
+    maxRedemptions: integer("max_redemptions"),
+    /** Counted when a checkout takes the code, so the cap holds under concurrent checkouts. */
+    redemptions: integer("redemptions").notNull().default(0),
+    newSubscribersOnly: flag("new_subscribers_only").notNull().default(false),
+    active: flag("active").notNull().default(true),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [
+    check("promo_code_kind", oneOf(t.kind, PROMO_KINDS)),
+    check("promo_code_value", sql`${t.value} > 0 and (${t.kind} <> 'percent' or ${t.value} <= 10000)`),
+    check("promo_code_format", sql`${t.code} glob '[A-Za-z0-9]*' and length(${t.code}) between 3 and 32`),
+    check("promo_code_cap", sql`${t.maxRedemptions} is null or ${t.redemptions} <= ${t.maxRedemptions}`),
+    unique("promo_code_per_creator").on(t.tenantId, t.creatorProfileId, t.code),
+  ],
+);
+
+/**
+ * Every payment the ledger recorded as a sale, by the provider's payment id: refunds and disputes
+ * name only that id, and this row tells whose ledger and which purchase or subscription they touch.
+ * Written in the batch that records the event that made the sale, after the ledger posted it.
+ */
+export const commerceSale = sqliteTable(
+  "commerce_sale",
+  {
+    /** The ledger's idempotency key of the sale (`sale:<provider payment id>`). */
+    saleKey: text("sale_key").primaryKey(),
+    provider: text("provider").notNull(),
+    paymentRef: text("payment_ref").notNull(),
+    creatorProfileId: text("creator_profile_id")
+      .notNull()
+      .references(() => profile.id, { onDelete: "restrict" }),
+    tenantId: text("tenant_id")
+      .notNull()
+      .references(() => tenant.id, { onDelete: "restrict" }),
+    source: text("source", { enum: CHECKOUT_KINDS }).notNull(),
+    grossCents: integer("gross_cents").notNull(),
+    platformFeeCents: integer("platform_fee_cents").notNull(),
+    processorFeeCents: integer("processor_fee_cents").notNull(),
+    currency: text("currency").notNull(),
+    purchaseId: text("purchase_id"),
+    subscriptionId: text("subscription_id"),
+    occurredAt: timestamp("occurred_at").notNull(),
+  },
+  (t) => [
+    unique("commerce_sale_payment").on(t.provider, t.paymentRef),
+    index("commerce_sale_creator").on(t.creatorProfileId, t.occurredAt),
+    index("commerce_sale_time").on(t.occurredAt),
+  ],
+);
+
+/**
+ * Provider webhook events applied (or deliberately ignored), one row per event id: the row is the
+ * first statement of the batch that applies the event, so a second delivery fails that batch whole.
+ */
+export const paymentEvent = sqliteTable(
+  "payment_event",
+  {
+    provider: text("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    type: text("type").notNull(),
+    outcome: text("outcome", { enum: PAYMENT_EVENT_OUTCOMES }).notNull(),
+    /** The provider's creation time of the event. */
+    createdAt: timestamp("created_at").notNull(),
+    appliedAt: timestamp("applied_at").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provider, t.eventId] }),
+    check("payment_event_outcome", oneOf(t.outcome, PAYMENT_EVENT_OUTCOMES)),
+  ],
+);
+
+/**
+ * Events that came before what they depend on (a refund before its payment): kept verbatim and applied
+ * when the dependency (`waiting_on`, e.g. `sale:pi_123`) lands, or by the cron sweep.
+ */
+export const paymentEventDeferred = sqliteTable(
+  "payment_event_deferred",
+  {
+    provider: text("provider").notNull(),
+    eventId: text("event_id").notNull(),
+    waitingOn: text("waiting_on").notNull(),
+    /** The verified event, as received. */
+    payload: text("payload").notNull(),
+    receivedAt: timestamp("received_at").notNull(),
+    attempts: integer("attempts").notNull().default(1),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.eventId] }), index("payment_event_waiting").on(t.waitingOn)],
+);
+
+/** One daily comparison of the ledger with the provider's balance transactions, and every difference. */
+export const reconciliationReport = sqliteTable(
+  "reconciliation_report",
+  {
+    id: text("id").primaryKey(),
+    provider: text("provider").notNull(),
+    /** The UTC day compared, `YYYY-MM-DD`. */
+    day: text("day").notNull(),
+    checked: integer("checked").notNull(),
+    differences: json<unknown[]>("differences").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [unique("reconciliation_report_day").on(t.provider, t.day)],
+);
+
+/**
+ * The local sandbox provider's own records (its checkout sessions, payments, subscriptions, payouts
+ * and balance transactions), standing in for the provider's side. Never used with a real provider.
+ */
+export const sandboxRecord = sqliteTable(
+  "sandbox_record",
+  {
+    id: text("id").primaryKey(),
+    kind: text("kind").notNull(),
+    data: json<Record<string, unknown>>("data").notNull(),
+    createdAt: timestamp("created_at").notNull(),
+  },
+  (t) => [index("sandbox_record_kind").on(t.kind, t.createdAt)],
 );
 
 // Ads

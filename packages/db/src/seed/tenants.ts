@@ -1,4 +1,4 @@
-import { DEFAULT_MEDIA_SETTINGS, type TenantSettings } from "@fun/tenancy";
+import { DEFAULT_COMMERCE_SETTINGS, DEFAULT_MEDIA_SETTINGS, type TenantSettings } from "@fun/tenancy";
 import { insertRow, seedId } from "./sql";
 
 /**
@@ -14,6 +14,8 @@ interface BrandSeed {
   features: TenantSettings["features"];
   search: TenantSettings["search"];
   media: TenantSettings["media"];
+  fees: TenantSettings["fees"];
+  commerce: TenantSettings["commerce"];
 }
 
 /** Words no brand lets anyone search for or be found by: anything suggesting a minor. */
@@ -58,6 +60,8 @@ const BRANDS: Record<Brand, BrandSeed> = {
       safeByDefault: true,
     },
     media: DEFAULT_MEDIA_SETTINGS,
+    fees: { platformFeeBps: 2000 },
+    commerce: DEFAULT_COMMERCE_SETTINGS,
   },
   pupfanz: {
     name: "PupFanz",
@@ -93,6 +97,9 @@ const BRANDS: Record<Brand, BrandSeed> = {
       allowedTypes: DEFAULT_MEDIA_SETTINGS.allowedTypes.filter((type) => type !== "video/webm"),
       maxBytes: { ...DEFAULT_MEDIA_SETTINGS.maxBytes, image: 20 * 1024 * 1024 },
     },
+    fees: { platformFeeBps: 2000 },
+    // A shorter hold and a lower minimum, paid out in euros.
+    commerce: { currency: "EUR", holdDays: 5, payoutMinimumCents: 1000 },
   },
   daddyfanz: {
     name: "DaddyFanz",
@@ -123,6 +130,9 @@ const BRANDS: Record<Brand, BrandSeed> = {
       safeByDefault: true,
     },
     media: DEFAULT_MEDIA_SETTINGS,
+    // Creators keep 100 %: no platform fee (the processor's fee is still recorded).
+    fees: { platformFeeBps: 0 },
+    commerce: DEFAULT_COMMERCE_SETTINGS,
   },
 };
 
@@ -138,7 +148,8 @@ function settingsFor(slug: Brand, brand: BrandSeed): TenantSettings {
     media: brand.media,
     // Placeholder until the compliance rules engine lands: adults only, nothing else blocked yet.
     jurisdiction: { minimumAge: 18, blockedCountries: [], regionRules: [] },
-    fees: { platformFeeBps: 0 },
+    fees: brand.fees,
+    commerce: brand.commerce,
   };
 }
 
