@@ -94,6 +94,18 @@ async function auxiliaryWorker(name: (typeof INTERNAL_WORKERS)[number]) {
   };
 }
 
+/**
+ * The gateway's own D1 bindings plus the compliance database, bound under the test runner only: the
+ * per-file setup then migrates and seeds it, and the compliance worker beside the gateway (which
+ * binds the same database id) finds its tables. The deployed gateway never binds it.
+ */
+function gatewayTestDatabases(): Record<string, unknown> {
+  const gateway = unstable_getMiniflareWorkerOptions("./wrangler.toml").workerOptions.d1Databases;
+  const compliance = unstable_getMiniflareWorkerOptions("workers/compliance/wrangler.toml").workerOptions
+    .d1Databases as Record<string, unknown>;
+  return { ...(gateway as Record<string, unknown>), COMPLIANCE_DB: compliance.COMPLIANCE_DB };
+}
+
 export default defineConfig(async () => {
   const coreMigrations = await readD1Migrations("migrations/core");
   const complianceMigrations = await readD1Migrations("migrations/compliance");
@@ -129,6 +141,7 @@ export default defineConfig(async () => {
           ["workers/gateway/**/*.test.ts", "packages/**/*.test.ts", "durable-objects/**/*.test.ts"],
           {
             workers: await Promise.all(INTERNAL_WORKERS.map(auxiliaryWorker)),
+            d1Databases: gatewayTestDatabases(),
           },
         ),
         // The media worker hands originals to the vault over its service binding.

@@ -1,41 +1,38 @@
 import { type CoreDb, type content, purchase, subscription, subscriptionPlan } from "@fun/db";
-import { and, eq, gt, isNull, or } from "drizzle-orm";
+import { type SQL, type SQLWrapper, sql } from "drizzle-orm";
 
 type Post = Pick<typeof content.$inferSelect, "id" | "visibility" | "creatorProfileId">;
+
+/** A post's columns in a larger query, or its values. */
+type PostTerms = { [K in keyof Post]: SQLWrapper | Post[K] };
+
+/**
+ * The entitlement rule as one SQL condition, so a query that decides delivery can answer it in the
+ * same round trip: for pay-per-view a succeeded purchase of the post; otherwise an active
+ * subscription (period not ended) to a plan of the post's creator.
+ */
+export function fanEntitledSql(fanProfileId: string, post: PostTerms, now: number): SQL<number> {
+  return sql<number>`case when ${post.visibility} = 'ppv' then exists (
+      select 1 from ${purchase}
+      where ${purchase.fanProfileId} = ${fanProfileId} and ${purchase.contentId} = ${post.id}
+        and ${purchase.status} = 'succeeded'
+    ) else exists (
+      select 1 from ${subscription}
+      inner join ${subscriptionPlan} on ${subscriptionPlan.id} = ${subscription.planId}
+      where ${subscription.fanProfileId} = ${fanProfileId}
+        and ${subscriptionPlan.creatorProfileId} = ${post.creatorProfileId}
+        and ${subscription.status} = 'active'
+        and (${subscription.currentPeriodEnd} is null or ${subscription.currentPeriodEnd} > ${now})
+    ) end`;
+}
 
 /**
  * Whether a fan may see a locked post: an active subscription to a plan of its creator, or, for
  * pay-per-view, a succeeded purchase of the post.
  */
 export async function fanIsEntitled(db: CoreDb, fanProfileId: string, post: Post, now = Date.now()) {
-  if (post.visibility === "ppv") {
-    const bought = await db
-      .select({ id: purchase.id })
-      .from(purchase)
-      .where(
-        and(
-          eq(purchase.fanProfileId, fanProfileId),
-          eq(purchase.contentId, post.id),
-          eq(purchase.status, "succeeded"),
-        ),
-      )
-      .limit(1)
-      .get();
-    return bought !== undefined;
-  }
-  const subscribed = await db
-    .select({ id: subscription.id })
-    .from(subscription)
-    .innerJoin(subscriptionPlan, eq(subscriptionPlan.id, subscription.planId))
-    .where(
-      and(
-        eq(subscription.fanProfileId, fanProfileId),
-        eq(subscriptionPlan.creatorProfileId, post.creatorProfileId),
-        eq(subscription.status, "active"),
-        or(isNull(subscription.currentPeriodEnd), gt(subscription.currentPeriodEnd, now)),
-      ),
-    )
-    .limit(1)
-    .get();
-  return subscribed !== undefined;
+  const row = await db.get<{ entitled: number }>(
+    sql`select ${fanEntitledSql(fanProfileId, post, now)} as entitled`,
+  );
+  return row?.entitled === 1;
 }

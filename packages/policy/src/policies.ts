@@ -19,6 +19,12 @@ export type Action =
   | "asset:upload"
   | "asset:read"
   | "asset:scan"
+  /** Take an asset down everywhere: revoke its links and renditions, refuse its re-upload. */
+  | "asset:takedown"
+  /** Have a marked copy made for someone (a buyer's own forensic watermark). */
+  | "asset:watermark"
+  /** Look at an asset without downloading it (compliance review). */
+  | "asset:review"
   | "profile:update"
   | "tenant:configure"
   /** Trace an image to the assets it matches (takedowns): staff of the brand. */
@@ -66,6 +72,14 @@ function staff<R extends Owned>(permission: string, rule: string): Check<R> {
     if (!resource.tenantIds.includes(context.tenantId)) return { allowed: false, reason: "outside_tenant" };
     return { allowed: true, rule };
   };
+}
+
+/** Trust & safety, holding `permission` platform-wide: reaches every brand's resources. */
+function platformStaff<R extends Owned>(permission: string, rule: string): Check<R> {
+  return (principal) =>
+    globalGrant(principal, permission)
+      ? { allowed: true, rule }
+      : { allowed: false, reason: "missing_permission" };
 }
 
 /** Allowed when any check allows; otherwise the most specific denial (owner mismatch over permission). */
@@ -120,6 +134,16 @@ const assetPolicies: Record<
   "asset:scan": anyOf(
     owner("media:upload", "creator scans their own media"),
     staff("moderation:review", "staff scans media on their brand"),
+  ),
+  "asset:takedown": anyOf(
+    owner("media:upload", "creator takes down their own media on every brand"),
+    staff("moderation:review", "staff take down media on their brand"),
+    platformStaff("hashlists:manage", "trust & safety take down media anywhere"),
+  ),
+  "asset:review": staff("compliance:read", "compliance staff review media on their brand"),
+  "asset:watermark": anyOf(
+    owner("media:upload", "creator has marked copies of their own media made"),
+    staff("moderation:review", "staff have marked copies made on their brand"),
   ),
 };
 

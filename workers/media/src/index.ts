@@ -8,10 +8,20 @@ import {
   INGEST_DEAD_LETTER_QUEUE,
   INGEST_QUEUE,
 } from "./fingerprint/ingest.consumer";
+import { applyWatermark } from "./forensic-marks/apply-watermark";
+import { reviewPreview } from "./forensic-marks/review-preview";
 import { addKnownBadEntries, createKnownBadList } from "./known-bad/import-list";
 import { findList, listLists } from "./known-bad/known-bad.repo";
+import {
+  consumeRenditionDeadLetters,
+  consumeRenditions,
+  RENDITIONS_DEAD_LETTER_QUEUE,
+  RENDITIONS_QUEUE,
+  requestRenditions,
+} from "./renditions/renditions.consumer";
 import { scanAsset } from "./screening/scan-asset";
 import { traceImage } from "./screening/trace-image";
+import { type TakedownRequest, takeDown } from "./takedown/take-down";
 import { abortUpload } from "./uploads/abort-upload";
 import { type CompleteUploadInput, completeUpload } from "./uploads/complete-upload";
 import { expireUploads } from "./uploads/expire-uploads";
@@ -42,10 +52,12 @@ export default class MediaWorker extends WorkerEntrypoint<MediaEnv> implements I
     return Promise.resolve(app.fetch(request, this.env, this.ctx));
   }
 
-  /** The ingest queue and its dead-letter queue (src/fingerprint/ingest.consumer.ts). */
+  /** The ingest and renditions queues and their dead-letter queues. */
   override async queue(batch: MessageBatch<unknown>): Promise<void> {
     if (batch.queue === INGEST_DEAD_LETTER_QUEUE) return consumeIngestDeadLetters(batch, this.env);
     if (batch.queue === INGEST_QUEUE) return consumeIngest(batch, this.env);
+    if (batch.queue === RENDITIONS_QUEUE) return consumeRenditions(batch, this.env);
+    if (batch.queue === RENDITIONS_DEAD_LETTER_QUEUE) return consumeRenditionDeadLetters(batch);
     throw new Error(`the media worker consumes no queue named ${batch.queue}`);
   }
 
@@ -74,6 +86,28 @@ export default class MediaWorker extends WorkerEntrypoint<MediaEnv> implements I
 
   abortUpload(input: { assetId: string; ownerProfileId: string }) {
     return abortUpload(this.env, input);
+  }
+
+  // Renditions and forensic marks (src/renditions, src/forensic-marks).
+
+  /** Queues a post's renditions on the brands it is live on (after a publication or cross-post). */
+  requestRenditions(request: { contentId: string; tenantIds?: string[] }) {
+    return requestRenditions(this.env, request);
+  }
+
+  /** A watermarked copy for a brand, or for one recipient (a buyer's own mark); the caller checked who may ask. */
+  applyWatermark(request: { assetId: string; tenantId: string; recipientProfileId: string | null }) {
+    return applyWatermark(this.env, request);
+  }
+
+  /** A small, reviewer-marked rendition for compliance review (never stored); the caller checked who may. */
+  reviewPreview(request: { assetId: string; tenantId: string; reviewerProfileId: string }) {
+    return reviewPreview(this.env, request);
+  }
+
+  /** Takes an asset down everywhere (src/takedown); the caller checked who may. */
+  takeDown(request: TakedownRequest) {
+    return takeDown(this.env, request);
   }
 
   // Screening: near-duplicates, known-bad lists and the takedown trace (src/screening, src/known-bad).

@@ -5,10 +5,11 @@ import { type ApiEnv, createApi } from "@fun/http";
 import type { OpenAPIHono } from "@hono/zod-openapi";
 import { registerDelivery } from "./delivery/deliver.route";
 import { type MediaLinkRequest, signMediaLink } from "./delivery/sign-link";
-import { keyStatus } from "./keys/key-versions";
+import { tenantWatermarkKey } from "./envelope/keys";
+import { activeVersion, keyStatus } from "./keys/key-versions";
 import { consumeRewrap, REWRAP_DEAD_LETTER_QUEUE, REWRAP_QUEUE } from "./keys/rewrap.consumer";
 import { rotateTenantKeys } from "./keys/rotate-keys";
-import { findObject, storeObject } from "./objects/vault-objects";
+import { findObject, readObject, storeObject } from "./objects/vault-objects";
 
 /**
  * The vault worker. Its HTTP side is the delivery path on each brand's media host (token,
@@ -44,6 +45,30 @@ export default class VaultWorker extends WorkerEntrypoint<VaultEnv> implements I
   /** A stored object's header (sizes, type, key version), without any key; undefined if none. */
   describeObject(storageKey: string) {
     return findObject(this.env, storageKey);
+  }
+
+  /** A stored object's plaintext, streamed and authenticated chunk by chunk; undefined if none. */
+  async openObject(storageKey: string): Promise<ReadableStream<Uint8Array> | undefined> {
+    const row = await findObject(this.env, storageKey);
+    return row ? readObject(this.env, row) : undefined;
+  }
+
+  /**
+   * A brand's forensic watermark keys for the media worker: every version up to the active one
+   * (older marks stay readable after a rotation), the active one marking new renditions.
+   */
+  async watermarkKeys(
+    tenantId: string,
+  ): Promise<{ active: number; keys: { version: number; key: Uint8Array }[] }> {
+    const active = await activeVersion(createCoreDb(this.env.DB), tenantId);
+    const versions = Array.from({ length: active }, (_, i) => active - i);
+    const keys = await Promise.all(
+      versions.map(async (version) => ({
+        version,
+        key: await tenantWatermarkKey(this.env.VAULT_MASTER_KEY, tenantId, version),
+      })),
+    );
+    return { active, keys };
   }
 
   /** A signed link to an asset's variant on a brand's media host, for a viewer entitled to it now. */

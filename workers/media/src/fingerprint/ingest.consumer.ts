@@ -1,3 +1,6 @@
+import { createCoreDb, mediaAsset } from "@fun/db";
+import { eq } from "drizzle-orm";
+import { requestRenditions } from "../renditions/renditions.consumer";
 import { fingerprintAsset, markFailed } from "./fingerprint-asset";
 import { sealOriginal } from "./seal-original";
 
@@ -35,7 +38,12 @@ export async function consumeIngest(batch: MessageBatch<unknown>, env: MediaEnv)
       const outcome = await fingerprintAsset(env, assetId);
       // Fingerprinting reads the plaintext; from here on the original exists only encrypted.
       const sealed = outcome.status === "unknown_asset" ? "unknown_asset" : await sealOriginal(env, assetId);
-      log({ level: outcome.status === "failed" ? "warn" : "info", ...outcome, original: sealed });
+      // Also after a redelivery: the first run may have stopped before asking.
+      const renditions =
+        outcome.status === "ready" || outcome.status === "already_done"
+          ? await renditionsAfterIngest(env, assetId)
+          : 0;
+      log({ level: outcome.status === "failed" ? "warn" : "info", ...outcome, original: sealed, renditions });
       message.ack();
     } catch (error) {
       const thrown = error instanceof Error ? error.message : String(error);
@@ -43,6 +51,17 @@ export async function consumeIngest(batch: MessageBatch<unknown>, env: MediaEnv)
       message.retry({ delaySeconds: Math.min(300, 10 * 2 ** (message.attempts - 1)) });
     }
   }
+}
+
+/** An asset attached to a post that is already live gets its renditions now; others on publication. */
+async function renditionsAfterIngest(env: MediaEnv, assetId: string): Promise<number> {
+  const asset = await createCoreDb(env.DB)
+    .select({ contentId: mediaAsset.contentId, blockedAt: mediaAsset.blockedAt })
+    .from(mediaAsset)
+    .where(eq(mediaAsset.id, assetId))
+    .get();
+  if (!asset?.contentId || asset.blockedAt !== null) return 0;
+  return requestRenditions(env, { contentId: asset.contentId, assetId });
 }
 
 /** The dead-letter queue: assets whose fingerprinting failed on every try are marked failed. */

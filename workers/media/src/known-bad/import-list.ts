@@ -41,7 +41,13 @@ const RETRO_CHUNK = 16;
 async function blockExisting(env: MediaEnv, list: KnownBadListRow, hashes: readonly string[], now: number) {
   const db = createCoreDb(env.DB);
   const hits = new Map<string, KnownBadHit>();
-  const summary = { id: list.id, name: list.name, kind: list.kind, source: list.source };
+  const summary = {
+    id: list.id,
+    name: list.name,
+    kind: list.kind,
+    source: list.source,
+    purpose: list.purpose,
+  };
   if (list.kind === "md5") {
     for (let i = 0; i < hashes.length; i += 90) {
       const rows = await db
@@ -81,13 +87,25 @@ async function blockExisting(env: MediaEnv, list: KnownBadListRow, hashes: reado
   return assets.map((asset) => asset.id);
 }
 
+/**
+ * Adds hashes (lowercase hex, already checked) to a list and blocks the stored assets they match:
+ * the import's second half, also used by takedowns to put an asset's hashes on the takedown list.
+ */
+export async function addHashes(
+  env: MediaEnv,
+  list: KnownBadListRow,
+  hashes: readonly string[],
+  now: number,
+) {
+  const { added } = await addEntries(createCoreDb(env.DB), list, hashes, now);
+  return { added, blockedAssetIds: await blockExisting(env, list, added, now) };
+}
+
 async function importInto(env: MediaEnv, list: KnownBadListRow, text: string, now: number) {
   const parsed = parseHashList(text, list.kind);
   if (!parsed.ok) return err({ code: "invalid_list" as const, problem: parsed.error });
-  const db = createCoreDb(env.DB);
-  const { added } = await addEntries(db, list, parsed.value, now);
-  const blockedAssetIds = await blockExisting(env, list, added, now);
-  const updated = (await findList(db, list.id)) ?? list;
+  const { added, blockedAssetIds } = await addHashes(env, list, parsed.value, now);
+  const updated = (await findList(createCoreDb(env.DB), list.id)) ?? list;
   return ok({
     list: updated,
     added: added.length,

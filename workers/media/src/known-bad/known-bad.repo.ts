@@ -12,6 +12,7 @@ import { pdqIndexEntry } from "../near-duplicates/pdq-index.repo";
 
 export type KnownBadKind = (typeof knownBadList.$inferSelect)["kind"];
 export type KnownBadListRow = typeof knownBadList.$inferSelect;
+export type HashListPurpose = KnownBadListRow["purpose"];
 
 /** D1 binds at most 100 parameters per statement; rows are inserted in chunks that fit. */
 const HASH_ROWS_PER_INSERT = 20; // 4 columns each
@@ -37,14 +38,20 @@ export async function listLists(db: CoreDb) {
 
 export async function createList(
   db: CoreDb,
-  list: { name: string; kind: KnownBadKind; source: string; accountId: string },
+  list: {
+    name: string;
+    kind: KnownBadKind;
+    source: string;
+    accountId: string | null;
+    purpose?: HashListPurpose;
+  },
   now: number,
 ): Promise<KnownBadListRow> {
   const row = {
     id: newId("knownBadList", now),
     name: list.name,
     kind: list.kind,
-    purpose: "known_bad" as const,
+    purpose: list.purpose ?? "known_bad",
     source: list.source,
     entryCount: 0,
     createdByAccountId: list.accountId,
@@ -97,13 +104,17 @@ export async function addEntries(
 
 /** The list entry (and its list) holding this exact hash, if any: MD5 lists are matched exactly. */
 export async function findExactEntry(db: CoreDb, hash: string) {
-  return db
-    .select({ entryId: knownBadHash.id, hash: knownBadHash.hash, list: knownBadList })
-    .from(knownBadHash)
-    .innerJoin(knownBadList, eq(knownBadList.id, knownBadHash.listId))
-    .where(eq(knownBadHash.hash, hash))
-    .limit(1)
-    .get();
+  return (
+    db
+      .select({ entryId: knownBadHash.id, hash: knownBadHash.hash, list: knownBadList })
+      .from(knownBadHash)
+      .innerJoin(knownBadList, eq(knownBadList.id, knownBadHash.listId))
+      .where(eq(knownBadHash.hash, hash))
+      // A known-bad list outranks the takedown list: its match owes a report.
+      .orderBy(knownBadList.purpose)
+      .limit(1)
+      .get()
+  );
 }
 
 /** Entries by id with their lists (for index matches of kind `known_bad`). */

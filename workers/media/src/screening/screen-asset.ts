@@ -18,7 +18,7 @@ export interface ScreenedFingerprint {
 
 export interface KnownBadHit {
   detector: "pdq" | "md5";
-  list: Pick<KnownBadListRow, "id" | "name" | "kind" | "source">;
+  list: Pick<KnownBadListRow, "id" | "name" | "kind" | "source" | "purpose">;
   hash: string;
   distance: number;
 }
@@ -52,7 +52,13 @@ export function pdqUsable(fingerprint: ScreenedFingerprint): boolean {
   );
 }
 
-const listSummary = ({ id, name, kind, source }: KnownBadListRow) => ({ id, name, kind, source });
+const listSummary = ({ id, name, kind, source, purpose }: KnownBadListRow) => ({
+  id,
+  name,
+  kind,
+  source,
+  purpose,
+});
 
 export async function screenAsset(
   db: CoreDb,
@@ -81,7 +87,10 @@ export async function screenAsset(
         )
       ).map((e) => [e.entryId, e]),
     );
-    const nearest = listMatches.find((m) => entries.has(m.subjectId));
+    // Nearest first, but a known-bad entry outranks the takedown list: its match owes a report.
+    const nearest =
+      listMatches.find((m) => entries.get(m.subjectId)?.list.purpose === "known_bad") ??
+      listMatches.find((m) => entries.has(m.subjectId));
     const entry = nearest && entries.get(nearest.subjectId);
     if (nearest && entry)
       knownBad = {

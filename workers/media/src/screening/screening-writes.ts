@@ -23,11 +23,69 @@ export interface ScreeningActions {
   indexed: boolean;
 }
 
+/** Every publication of the asset's post hidden, and readers told it is gone. */
+function hidePostWrites(db: CoreDb, asset: AssetRow, now: number): BatchItem<"sqlite">[] {
+  if (!asset.contentId) return [];
+  return [
+    db
+      .update(contentTenantMap)
+      .set({ status: "hidden", updatedAt: now })
+      .where(and(eq(contentTenantMap.contentId, asset.contentId), ne(contentTenantMap.status, "hidden"))),
+    outboxInsert(
+      db,
+      createEvent(
+        "fun.content.updated",
+        { contentId: asset.contentId, change: "removed" },
+        { subject: asset.contentId },
+      ),
+    ),
+  ];
+}
+
+/**
+ * A match on the takedown list (a copy of media someone took down) blocks the copy the same way,
+ * tells the uploader why, and flags it; it owes no mandatory report. It stays in the near-duplicate
+ * index (blocked assets are never anyone's canonical), so a trace still finds every copy.
+ */
+function takedownMatchWrites(
+  db: CoreDb,
+  asset: AssetRow,
+  hit: KnownBadHit,
+  now: number,
+): BatchItem<"sqlite">[] {
+  return [
+    db
+      .update(mediaAsset)
+      .set({
+        blockedAt: now,
+        moderationState: "rejected",
+        failureReason: "this picture was taken down and may not be uploaded again",
+        updatedAt: now,
+      })
+      .where(and(eq(mediaAsset.id, asset.id), isNull(mediaAsset.blockedAt))),
+    db.delete(mediaPdqIndex).where(eq(mediaPdqIndex.subjectId, asset.id)),
+    outboxInsert(
+      db,
+      createEvent(
+        "fun.moderation.flagged",
+        {
+          subjectType: "asset",
+          subjectId: asset.id,
+          reason: "takedown_match",
+          detector: `${hit.detector}-list`,
+        },
+        { subject: asset.id, tenantId: asset.tenantId },
+      ),
+    ),
+    ...hidePostWrites(db, asset, now),
+  ];
+}
+
 /**
  * A known-bad match blocks the asset at once: it is rejected, never served, every publication of
  * its post is hidden, and a platform-wide moderation case, a pending mandatory report and
  * `fun.moderation.flagged` are written with it. The asset leaves the near-duplicate index (its
- * list entry already catches copies).
+ * list entry already catches copies). A takedown-list match is handled by `takedownMatchWrites`.
  */
 export function blockAssetWrites(
   db: CoreDb,
@@ -35,6 +93,7 @@ export function blockAssetWrites(
   hit: KnownBadHit,
   now: number,
 ): BatchItem<"sqlite">[] {
+  if (hit.list.purpose === "takedown") return takedownMatchWrites(db, asset, hit, now);
   const caseId = newId("moderationCase", now);
   const writes: BatchItem<"sqlite">[] = [
     db
@@ -82,23 +141,8 @@ export function blockAssetWrites(
         { subject: asset.id },
       ),
     ),
+    ...hidePostWrites(db, asset, now),
   ];
-  if (asset.contentId) {
-    writes.push(
-      db
-        .update(contentTenantMap)
-        .set({ status: "hidden", updatedAt: now })
-        .where(and(eq(contentTenantMap.contentId, asset.contentId), ne(contentTenantMap.status, "hidden"))),
-      outboxInsert(
-        db,
-        createEvent(
-          "fun.content.updated",
-          { contentId: asset.contentId, change: "removed" },
-          { subject: asset.contentId },
-        ),
-      ),
-    );
-  }
   return writes;
 }
 

@@ -40,7 +40,14 @@ export async function newCreator(): Promise<string> {
 export async function storedUpload(
   owner: string,
   bytes: Uint8Array,
-  options: { mime?: string; brand?: Brand; published?: boolean } = {},
+  options: {
+    mime?: string;
+    brand?: Brand;
+    published?: boolean;
+    /** Also live on these brands (cross-posted). */
+    alsoOn?: Brand[];
+    visibility?: "public" | "subscribers" | "ppv";
+  } = {},
 ): Promise<{ assetId: string; contentId: string }> {
   const now = Date.now();
   const tenantId = SEED.tenants[options.brand ?? "girlfanz"].id;
@@ -49,21 +56,38 @@ export async function storedUpload(
   const key = `originals/${assetId}`;
   const statements = [
     env.DB.prepare(
-      "INSERT INTO content (id, creator_profile_id, canonical_tenant_id, title, visibility, created_at, updated_at) VALUES (?, ?, ?, 'Upload', 'public', ?, ?)",
-    ).bind(contentId, owner, tenantId, now, now),
+      "INSERT INTO content (id, creator_profile_id, canonical_tenant_id, title, visibility, created_at, updated_at) VALUES (?, ?, ?, 'Upload', ?, ?, ?)",
+    ).bind(contentId, owner, tenantId, options.visibility ?? "public", now, now),
     env.DB.prepare(
       "INSERT INTO media_asset (id, content_id, owner_profile_id, tenant_id, storage_key, mime, bytes, upload_state, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, 'stored', ?, ?)",
     ).bind(assetId, contentId, owner, tenantId, key, options.mime ?? "image/jpeg", bytes.length, now, now),
   ];
-  if (options.published)
+  const liveOn = [
+    ...(options.published ? [tenantId] : []),
+    ...(options.alsoOn ?? []).map((brand) => SEED.tenants[brand].id),
+  ];
+  for (const live of liveOn)
     statements.push(
       env.DB.prepare(
         "INSERT INTO content_tenant_map (id, content_id, tenant_id, status, publish_at, created_at, updated_at) VALUES (?, ?, ?, 'published', ?, ?, ?)",
-      ).bind(newId("contentTenant", now), contentId, tenantId, now, now, now),
+      ).bind(newId("contentTenant", now), contentId, live, now, now, now),
     );
   await env.DB.batch(statements);
   await env.MEDIA_BUCKET.put(key, bytes);
   return { assetId, contentId };
+}
+
+/**
+ * Publishes a post on a brand after ingest (ingesting an already-live post queues its renditions,
+ * which the queue would then make in the background, racing the test).
+ */
+export async function publishOn(contentId: string, brand: Brand) {
+  const now = Date.now();
+  await env.DB.prepare(
+    "INSERT INTO content_tenant_map (id, content_id, tenant_id, status, publish_at, created_at, updated_at) VALUES (?, ?, ?, 'published', ?, ?, ?)",
+  )
+    .bind(newId("contentTenant", now), contentId, SEED.tenants[brand].id, now, now, now)
+    .run();
 }
 
 /** Runs the real ingest consumer over these assets, as the queue would deliver them. */

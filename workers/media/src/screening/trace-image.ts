@@ -1,9 +1,10 @@
 import { err, ok, type Result } from "@fun/core";
-import { createCoreDb, mediaAsset, mediaFingerprint } from "@fun/db";
+import { createCoreDb, mediaAsset, mediaFingerprint, mediaTakedown } from "@fun/db";
 import { eq, inArray, or } from "drizzle-orm";
 import { decodeImage, ImageDecodeError } from "../fingerprint/decode";
 import { digestHex, MAX_IMAGE_BYTES, matchThreshold } from "../fingerprint/fingerprint-asset";
 import { pdqHash } from "../fingerprint/pdq";
+import { type ReadMark, readMark } from "../forensic-marks/read-mark";
 import { findEntries, findExactEntry, type KnownBadListRow } from "../known-bad/known-bad.repo";
 import { MIN_MATCH_QUALITY, searchPdqIndex } from "../near-duplicates/pdq-index.repo";
 
@@ -19,6 +20,8 @@ export interface TraceMatch {
   transform: string;
   exact: boolean;
   blocked: boolean;
+  /** Taken down by its creator or staff (its links and renditions are revoked). */
+  takenDown: boolean;
 }
 
 export interface TraceReport {
@@ -28,6 +31,8 @@ export interface TraceReport {
   /** False when the image is too flat (PDQ quality < 50) to match by picture: only exact copies are found. */
   perceptual: boolean;
   matches: TraceMatch[];
+  /** The forensic watermark read from the image: which brand served it, to whom, and when; null when none verifies. */
+  watermark: ReadMark | null;
   knownBad:
     | { matched: false }
     | { matched: true; list: Pick<KnownBadListRow, "id" | "name" | "kind" | "source"> };
@@ -38,7 +43,8 @@ const MAX_MATCHES = 100;
 /**
  * The takedown trace: which of our assets a found image (a leak, a reported copy) is. Exact copies
  * by SHA-256, and the same picture within the match threshold by PDQ, rotations and flips included,
- * across every brand. The image is only read, never stored.
+ * across every brand, and the forensic watermark of a copy one of our brands served (which names the
+ * buyer of a purchased copy). The image is only read, never stored.
  */
 export async function traceImage(env: MediaEnv, bytes: Uint8Array): Promise<Result<TraceReport, string>> {
   if (bytes.byteLength === 0) return err("the image is empty");
@@ -56,7 +62,7 @@ export async function traceImage(env: MediaEnv, bytes: Uint8Array): Promise<Resu
   const threshold = matchThreshold(env);
   const perceptual = pdq.quality >= MIN_MATCH_QUALITY;
   const db = createCoreDb(env.DB);
-  const [exact, near, md5Entry] = await Promise.all([
+  const [exact, near, md5Entry, watermark] = await Promise.all([
     db
       .select({ assetId: mediaFingerprint.assetId })
       .from(mediaFingerprint)
@@ -64,6 +70,7 @@ export async function traceImage(env: MediaEnv, bytes: Uint8Array): Promise<Resu
       .limit(MAX_MATCHES),
     perceptual ? searchPdqIndex(db, pdq.dihedral, { radius: threshold }) : [],
     findExactEntry(db, md5),
+    readMark(env, db, decoded),
   ]);
 
   const found = new Map<string, { distance: number; transform: string; exact: boolean }>();
@@ -76,32 +83,37 @@ export async function traceImage(env: MediaEnv, bytes: Uint8Array): Promise<Resu
     found.size === 0
       ? []
       : await db
-          .select()
+          .select({ asset: mediaAsset, takedownId: mediaTakedown.id })
           .from(mediaAsset)
+          .leftJoin(mediaTakedown, eq(mediaTakedown.assetId, mediaAsset.id))
           .where(inArray(mediaAsset.id, [...found.keys()].slice(0, 90)));
   const matches = rows
-    .map((row): TraceMatch => {
-      const how = found.get(row.id) ?? { distance: 0, transform: "orig", exact: false };
+    .map(({ asset, takedownId }): TraceMatch => {
+      const how = found.get(asset.id) ?? { distance: 0, transform: "orig", exact: false };
       return {
-        assetId: row.id,
-        contentId: row.contentId,
-        creatorId: row.ownerProfileId,
-        tenantId: row.tenantId,
+        assetId: asset.id,
+        contentId: asset.contentId,
+        creatorId: asset.ownerProfileId,
+        tenantId: asset.tenantId,
         ...how,
-        blocked: row.blockedAt !== null,
+        blocked: asset.blockedAt !== null,
+        takenDown: takedownId !== null,
       };
     })
     .sort((a, b) => a.distance - b.distance || a.assetId.localeCompare(b.assetId));
 
-  let list = md5Entry?.list;
-  const listMatch = near.find((m) => m.kind === "known_bad");
-  if (!list && listMatch) list = (await findEntries(db, [listMatch.subjectId]))[0]?.list;
+  // Known-bad lists only: a takedown-list match shows as a taken-down asset among the matches.
+  let list = md5Entry?.list.purpose === "known_bad" ? md5Entry.list : undefined;
+  const listMatches = near.filter((m) => m.kind === "known_bad").map((m) => m.subjectId);
+  if (!list && listMatches.length > 0)
+    list = (await findEntries(db, listMatches)).find((entry) => entry.list.purpose === "known_bad")?.list;
   return ok({
     sha256,
     pdq: { hash: pdq.hash, quality: pdq.quality },
     threshold,
     perceptual,
     matches,
+    watermark,
     knownBad: list
       ? { matched: true, list: { id: list.id, name: list.name, kind: list.kind, source: list.source } }
       : { matched: false },

@@ -1,5 +1,5 @@
 import { err, ok, type Result, toHex } from "@fun/core";
-import { type CoreDb, createCoreDb, mediaFingerprint } from "@fun/db";
+import { type CoreDb, createCoreDb, mediaAsset, mediaFingerprint, mediaTakedown } from "@fun/db";
 import { eq } from "drizzle-orm";
 import type { IngestMessage } from "../fingerprint/ingest.consumer";
 import { brandMedia, refusedSize, refusedType } from "./media-limits";
@@ -189,6 +189,21 @@ async function partsToAssemble(
   return ok([...byNumber].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag })));
 }
 
+/**
+ * Whether these exact bytes are a taken-down asset's: refused at once. Altered copies (re-encoded,
+ * resized) are caught after fingerprinting by the takedown hash lists.
+ */
+async function wasTakenDown(db: CoreDb, sha256: string): Promise<boolean> {
+  const found = await db
+    .select({ id: mediaTakedown.id })
+    .from(mediaTakedown)
+    .innerJoin(mediaAsset, eq(mediaAsset.id, mediaTakedown.assetId))
+    .where(eq(mediaAsset.checksumSha256, sha256))
+    .limit(1)
+    .get();
+  return found !== undefined;
+}
+
 /** What is wrong with the stored bytes, in words the uploader can act on; or their SHA-256. */
 async function verify(
   env: MediaEnv,
@@ -212,5 +227,6 @@ async function verify(
   const sha256 = await streamedSha256(whole.body);
   if (upload.declaredSha256 && upload.declaredSha256 !== sha256)
     return err(`the file's SHA-256 is ${sha256} but ${upload.declaredSha256} was declared`);
+  if (await wasTakenDown(db, sha256)) return err("this file was taken down and may not be uploaded again");
   return ok({ sha256 });
 }

@@ -6,6 +6,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { storeObject } from "../objects/vault-objects";
 import { GEO_OVERRIDE_HEADER } from "./geo";
 import { signMediaToken } from "./media-token";
+import { signMediaLink } from "./sign-link";
 import { mediaTokenKeys } from "./token-keys";
 
 type Brand = keyof typeof SEED.tenants;
@@ -86,10 +87,17 @@ async function link(
   media: { assetId: string; variant: string; brand: Brand },
   viewer: string | null,
   ttlSeconds?: number,
+  copyId?: string,
 ) {
   const { token } = await signMediaToken(
     mediaTokenKeys(env),
-    { a: media.assetId, v: media.variant, t: SEED.tenants[media.brand].id, p: viewer },
+    {
+      a: media.assetId,
+      v: media.variant,
+      t: SEED.tenants[media.brand].id,
+      p: viewer,
+      ...(copyId ? { c: copyId } : {}),
+    },
     ttlSeconds === undefined ? {} : { ttlSeconds },
   );
   return `/v1/media/${media.assetId}/${media.variant}?token=${encodeURIComponent(token)}`;
@@ -227,5 +235,67 @@ describe("the media delivery path", () => {
       "unavailable_for_legal_reasons",
     );
     expect((await get(path, "daddyfanz", { [GEO_OVERRIDE_HEADER]: "DE" })).status).toBe(200);
+  });
+
+  it("revokes every link of a taken-down asset, the creator's too, and signs no new ones", async () => {
+    const media = await servedMedia({});
+    const before = await link(media, creator);
+    expect((await get(before)).status).toBe(200);
+    await run(
+      "INSERT INTO media_takedown (id, asset_id, actor, reason, created_at) VALUES (?, ?, 'creator', 'leaked', ?)",
+      newId("mediaTakedown"),
+      media.assetId,
+      Date.now(),
+    );
+    await expectProblem(await get(before), 410, "gone");
+    await expectProblem(await get(await link(media, null)), 410, "gone");
+    expect(
+      await signMediaLink(env, {
+        assetId: media.assetId,
+        variant: media.variant,
+        tenantId: SEED.tenants.girlfanz.id,
+        viewerProfileId: creator,
+      }),
+    ).toEqual({ ok: false, error: "revoked" });
+  });
+
+  it("serves a viewer's own marked copy in place of the brand's, and a copy-bound link that copy only", async () => {
+    const media = await servedMedia({ visibility: "ppv" });
+    const own = randomBytes(1000);
+    const copyId = newId("mediaVariant");
+    const copyKey = `vault/variants/${media.assetId}/girlfanz/watermarked/${fan}`;
+    await run(
+      "INSERT INTO media_variant (id, asset_id, tenant_id, kind, storage_key, recipient_profile_id, created_at) VALUES (?, ?, ?, 'watermarked', ?, ?, ?)",
+      copyId,
+      media.assetId,
+      SEED.tenants.girlfanz.id,
+      copyKey,
+      fan,
+      Date.now(),
+    );
+    await storeObject(env, {
+      storageKey: copyKey,
+      tenantId: SEED.tenants.girlfanz.id,
+      contentType: "image/jpeg",
+      plainSize: own.length,
+      body: new Blob([own]).stream(),
+    });
+    await run(
+      "INSERT INTO purchase (id, tenant_id, fan_profile_id, creator_profile_id, kind, content_id, amount_cents, currency, status, provider, created_at, updated_at) VALUES (?, ?, ?, ?, 'ppv', ?, 500, 'USD', 'succeeded', 'stripe', ?, ?)",
+      newId("purchase"),
+      SEED.tenants.girlfanz.id,
+      fan,
+      creator,
+      media.contentId,
+      Date.now(),
+      Date.now(),
+    );
+    // The buyer gets their own copy; the creator the brand's rendition, or the buyer's with a link made for it.
+    expect(await body(await get(await link(media, fan)))).toEqual(own);
+    expect(await body(await get(await link(media, creator)))).toEqual(media.plain);
+    expect(await body(await get(await link(media, creator, undefined, copyId)))).toEqual(own);
+    // A link bound to a copy of another asset finds nothing here.
+    const other = await servedMedia({});
+    await expectProblem(await get(await link(other, creator, undefined, copyId)), 404, "not_found");
   });
 });

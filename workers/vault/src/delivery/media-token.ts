@@ -18,6 +18,8 @@ export interface MediaTokenClaims {
   t: string;
   /** Viewer's profile id, or null for an anonymous viewer of public content. */
   p: string | null;
+  /** One stored copy (`var_…`) the link is for, such as a buyer's own watermarked copy; absent for the brand's rendition. */
+  c?: string;
   /** Expiry, Unix seconds. */
   exp: number;
 }

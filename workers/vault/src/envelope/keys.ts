@@ -18,27 +18,66 @@ function masterKey(secret: string): Promise<CryptoKey> {
     const raw = fromBase64Url(secret);
     if (raw.length !== MASTER_KEY_BYTES)
       throw new Error(`VAULT_MASTER_KEY must be base64 of ${MASTER_KEY_BYTES} bytes, not ${raw.length}`);
-    master = { secret, key: crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey"]) };
+    master = { secret, key: crypto.subtle.importKey("raw", raw, "HKDF", false, ["deriveKey", "deriveBits"]) };
   }
   return master.key;
 }
 
+/** Derived KEKs, per isolate and master secret: the delivery path unwraps a data key per request. */
+const keks = new Map<string, Promise<CryptoKey>>();
+let keksSecret: string | undefined;
+
 /** A tenant's key-encryption key of one version. Keys of different tenants or versions are unrelated. */
-export async function tenantKek(secret: string, tenantId: string, version: number): Promise<CryptoKey> {
+export function tenantKek(secret: string, tenantId: string, version: number): Promise<CryptoKey> {
+  if (!Number.isInteger(version) || version < 1)
+    return Promise.reject(new RangeError(`a key version is a whole number ≥ 1, not ${version}`));
+  if (keksSecret !== secret) {
+    keks.clear();
+    keksSecret = secret;
+  }
+  const id = `${tenantId}:v${version}`;
+  let kek = keks.get(id);
+  if (!kek) {
+    kek = masterKey(secret).then((master) =>
+      crypto.subtle.deriveKey(
+        { name: "HKDF", hash: "SHA-256", salt: KEK_SALT, info: new TextEncoder().encode(`kek:${id}`) },
+        master,
+        { name: "AES-KW", length: 256 },
+        false,
+        ["wrapKey", "unwrapKey"],
+      ),
+    );
+    kek.catch(() => keks.delete(id));
+    keks.set(id, kek);
+  }
+  return kek;
+}
+
+const WATERMARK_SALT = new TextEncoder().encode("fun-vault/watermark/v1");
+
+/**
+ * A tenant's forensic watermark key of one version: 32 bytes for the media worker's embedder and
+ * detector, derived like the KEKs (same master, its own salt), so a mark made under one brand's key
+ * is unreadable with another's and no key is ever stored. Versions follow the tenant's KEK versions.
+ */
+export async function tenantWatermarkKey(
+  secret: string,
+  tenantId: string,
+  version: number,
+): Promise<Uint8Array> {
   if (!Number.isInteger(version) || version < 1)
     throw new RangeError(`a key version is a whole number ≥ 1, not ${version}`);
-  return crypto.subtle.deriveKey(
+  const bits = await crypto.subtle.deriveBits(
     {
       name: "HKDF",
       hash: "SHA-256",
-      salt: KEK_SALT,
-      info: new TextEncoder().encode(`kek:${tenantId}:v${version}`),
+      salt: WATERMARK_SALT,
+      info: new TextEncoder().encode(`watermark:${tenantId}:v${version}`),
     },
     await masterKey(secret),
-    { name: "AES-KW", length: 256 },
-    false,
-    ["wrapKey", "unwrapKey"],
+    256,
   );
+  return new Uint8Array(bits);
 }
 
 /** A fresh AES-256-GCM data key for one object, extractable only so it can be wrapped. */

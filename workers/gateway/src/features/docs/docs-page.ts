@@ -35,7 +35,7 @@ function operationBlock(method: string, path: string, operation: Operation) {
       operation.parameters?.length
         ? html`<h4>Parameters</h4><ul>${operation.parameters.map(
             (p) =>
-              html`<li><code>${p.name}</code> (${p.in}${p.required ? ", required" : ""}) ${p.description ?? ""}</li>`,
+              html`<li><code>${p.name}</code> (${p.in}${p.required ? ", required" : ""}) ${p.description ? prose(p.description) : ""}</li>`,
           )}</ul>`
         : ""
     }

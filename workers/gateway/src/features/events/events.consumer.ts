@@ -1,6 +1,7 @@
 import { newId } from "@fun/core";
 import { createCoreDb, deadLetter } from "@fun/db";
 import { applyOnce, type EventProjection, parseEvent } from "@fun/events";
+import { requestRenditionsFor } from "../media/renditions.trigger";
 import { notificationsInboxProjection } from "../notifications/inbox.projection";
 import { pushNotificationsFor } from "../notifications/push-notifications";
 import { searchIndexProjection } from "../search/search-index.projection";
@@ -52,6 +53,7 @@ export async function consumeEvents(
       // Also after a duplicate: the first run may have stopped between its writes and this send.
       await enqueueWebhookDeliveries(env, parsed.data);
       await pushNotificationsFor(env, db, parsed.data);
+      await requestRenditionsFor(env, parsed.data);
       message.ack();
     } catch (error) {
       log({ level: "error", eventId: parsed.data.id, attempts: message.attempts, error: String(error) });

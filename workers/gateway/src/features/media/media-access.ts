@@ -8,7 +8,7 @@ import type { GatewayEnv } from "../../context";
 export type AssetRow = typeof mediaAsset.$inferSelect;
 
 /** The brands an asset lives on: the one it was uploaded through, and every brand its post is on. */
-async function assetTenants(db: CoreDb, asset: AssetRow): Promise<string[]> {
+export async function assetTenants(db: CoreDb, asset: AssetRow): Promise<string[]> {
   if (!asset.contentId) return [asset.tenantId];
   const publications = await db
     .select({ tenantId: contentTenantMap.tenantId })

@@ -10,7 +10,16 @@ const TRANSFORM = z.string().openapi({
 });
 
 export const KnownBadListSummarySchema = z
-  .object({ id: z.string(), name: z.string(), kind: z.enum(["pdq", "md5"]), source: z.string() })
+  .object({
+    id: z.string(),
+    name: z.string(),
+    kind: z.enum(["pdq", "md5"]),
+    source: z.string(),
+    purpose: z.enum(["known_bad", "takedown"]).openapi({
+      description:
+        "`known_bad`: an imported list (a match owes a report); `takedown`: media taken down on the platform.",
+    }),
+  })
   .openapi("KnownBadListSummary");
 
 export const KnownBadVerdictSchema = z
@@ -62,6 +71,26 @@ export const ScanResultSchema = z
   })
   .openapi("ScanResult");
 
+export const WatermarkReadSchema = z
+  .object({
+    payloadId: z
+      .string()
+      .regex(/^[0-9a-f]{16}$/)
+      .openapi({ example: "3f9c0a71d2e4b856" }),
+    tenant: z
+      .string()
+      .openapi({ description: "The brand that served the marked copy (slug).", example: "pupfanz" }),
+    creatorId: z.string(),
+    contentId: z.string().nullable(),
+    assetId: z.string(),
+    recipientProfileId: z.string().nullable().openapi({
+      description:
+        "The buyer a per-buyer copy was marked for; null for a brand's rendition, and withheld (null) from staff of other brands.",
+    }),
+    issuedAt: z.string().openapi({ format: "date-time" }),
+  })
+  .openapi("WatermarkRead");
+
 export const TraceResultSchema = z
   .object({
     sha256: z.string(),
@@ -80,8 +109,12 @@ export const TraceResultSchema = z
           .boolean()
           .openapi({ description: "The same bytes (SHA-256 or MD5), not only the same picture." }),
         blocked: z.boolean(),
+        takenDown: z.boolean().openapi({ description: "Taken down: its links and renditions are revoked." }),
       }),
     ),
+    watermark: WatermarkReadSchema.nullable().openapi({
+      description: "The forensic watermark in the image, or null when none verifies under any brand's key.",
+    }),
     knownBad: KnownBadVerdictSchema,
   })
   .openapi("TraceResult");

@@ -1,12 +1,13 @@
+import { content, mediaAsset } from "@fun/db";
 import { ApiError, defineRoute, fieldErrors, problemDoc, validationFailed } from "@fun/http";
 import { loadPrincipal } from "@fun/policy";
 import { type OpenAPIHono, z } from "@hono/zod-openapi";
+import { eq } from "drizzle-orm";
+import type { Context } from "hono";
 import type { GatewayEnv } from "../../context";
 import { callerOf, identifyAccount } from "../../middleware/authenticate";
-import { requestHost } from "../../middleware/resolve-host";
-import { authHostFor } from "../tenants/getCurrentTenant.route";
-import { publicUrls } from "../tenants/public-urls";
 import { hostIndex } from "../tenants/tenant-directory";
+import { mediaHostUrl } from "./media-links";
 
 const ASSET_ID = /^ast_[0-9A-HJKMNP-TV-Z]{26}$/;
 
@@ -18,7 +19,13 @@ const QuerySchema = z.object({
     .openapi({
       description: "The brand whose media host serves the link (its slug); this brand by default.",
     }),
-  variant: z.enum(["watermarked", "thumb", "teaser", "hls", "dash"]).default("watermarked"),
+  variant: z
+    .enum(["watermarked", "thumb", "thumb_small", "teaser", "hls", "dash"])
+    .default("watermarked")
+    .openapi({
+      description:
+        "`watermarked` full size (a buyer's own marked copy when one was made for them), `thumb` (720 px long side), `thumb_small` (240 px), `teaser` (locked posts' preview), video manifests.",
+    }),
 });
 
 const SignedUrlSchema = z
@@ -63,28 +70,45 @@ export function registerSignedUrl(app: OpenAPIHono<GatewayEnv>) {
     const viewerProfileId = caller
       ? ((await loadPrincipal(c.get("services").db, caller.subject)).profileId ?? null)
       : null;
-    const signed = await c.env.VAULT.signMediaLink({
-      assetId,
-      variant: query.data.variant,
-      tenantId: tenant.id,
-      viewerProfileId,
-    });
+    const request = { assetId, variant: query.data.variant, tenantId: tenant.id, viewerProfileId };
+    let signed = await c.env.VAULT.signMediaLink(request);
+    // A pay-per-view buyer's full-size link is to their own marked copy (made on first ask), so a
+    // leak of it names them. `no_variant` means allowed, with no brand rendition made yet.
+    const allowed = signed.ok || signed.error === "no_variant";
+    if (allowed && viewerProfileId && (await ownCopyFor(c, assetId, query.data.variant, viewerProfileId))) {
+      const copy = await c.env.MEDIA.applyWatermark({
+        assetId,
+        tenantId: tenant.id,
+        recipientProfileId: viewerProfileId,
+      });
+      if (copy.ok) signed = await c.env.VAULT.signMediaLink({ ...request, copyId: copy.value.variantId });
+    }
     if (!signed.ok) {
       if (signed.error === "not_entitled")
         throw new ApiError("forbidden", "This media is for subscribers or buyers of the post only.");
+      if (signed.error === "revoked") throw new ApiError("gone", "This media was taken down.");
       throw new ApiError("not_found", "This media is not available on that brand.");
     }
-    const media = publicUrls(
-      tenant,
-      host.environment,
-      { url: c.req.url, host: requestHost(c.req.raw) },
-      authHostFor(c.env.AUTH_HOSTS, host.environment),
-      c.env.LOCAL_PUBLIC_PORT,
-    ).media;
     c.header("Cache-Control", "private, no-store");
     return c.json(
-      { url: `${media}${signed.value.path}`, expiresAt: new Date(signed.value.expiresAt).toISOString() },
+      {
+        url: mediaHostUrl(c, tenant, signed.value.path),
+        expiresAt: new Date(signed.value.expiresAt).toISOString(),
+      },
       200,
     );
   });
+}
+
+/** Whether a viewer gets a copy marked for them: the full size of a pay-per-view post that is not theirs. */
+async function ownCopyFor(c: Context<GatewayEnv>, assetId: string, variant: string, viewer: string) {
+  if (variant !== "watermarked") return false;
+  const post = await c
+    .get("services")
+    .db.select({ visibility: content.visibility, creatorProfileId: content.creatorProfileId })
+    .from(mediaAsset)
+    .innerJoin(content, eq(content.id, mediaAsset.contentId))
+    .where(eq(mediaAsset.id, assetId))
+    .get();
+  return post?.visibility === "ppv" && post.creatorProfileId !== viewer;
 }

@@ -19,7 +19,7 @@ const route = defineRoute({
   tags: ["Media"],
   summary: "Traces an image to the assets it is: the takedown trace",
   description:
-    "Send the found image as the body (JPEG, PNG or WebP, up to 16 MiB). Answers every asset, on every brand, that is the same file (SHA-256 or MD5) or the same picture (PDQ within the threshold, rotations and flips included), and whether the picture is on a known-bad list. The image is read, never stored. For staff of this brand (`moderation:review`).",
+    "Send the found image as the body (JPEG, PNG or WebP, up to 16 MiB). Answers every asset, on every brand, that is the same file (SHA-256 or MD5) or the same picture (PDQ within the threshold, rotations and flips included), whether the picture is on a known-bad list, and the forensic watermark of a copy one of our brands served: which brand, creator and post, when, and for a per-buyer copy the buyer (shown to that brand's staff only). The watermark is read blind, with each brand's keys; a mark that does not verify is reported as none, never guessed. The image is read, never stored. For staff of this brand (`moderation:review`).",
   security: [{ bearerAuth: [] }],
   middleware: requireAccount,
   request: {
@@ -62,11 +62,29 @@ export function registerTraceImage(app: OpenAPIHono<GatewayEnv>) {
     const traced = await c.env.MEDIA.traceImage(bytes);
     if (!traced.ok)
       throw new ApiError("unprocessable_content", `The image cannot be traced: ${traced.error}.`);
-    const { knownBad, ...report } = traced.value;
+    const { knownBad, watermark, ...report } = traced.value;
+    // A buyer's identity is for the staff of the brand that sold the copy.
+    const seesRecipient =
+      watermark !== null &&
+      authorize(
+        principal,
+        "media:trace",
+        { kind: "tenant", id: watermark.tenantId },
+        { tenantId: watermark.tenantId },
+      ).allowed;
     c.header("Cache-Control", "private, no-store");
     return c.json(
       {
         ...report,
+        watermark: watermark && {
+          payloadId: watermark.payloadId,
+          tenant: watermark.tenant,
+          creatorId: watermark.creatorId,
+          contentId: watermark.contentId,
+          assetId: watermark.assetId,
+          recipientProfileId: seesRecipient ? watermark.recipientProfileId : null,
+          issuedAt: watermark.issuedAt,
+        },
         knownBad: knownBad.matched
           ? { matched: true, ...(managesHashLists(principal) ? { list: knownBad.list } : {}) }
           : { matched: false },
