@@ -128,6 +128,26 @@ export function storedRangeFor(start: number, end: number, plainSize: number, ch
 }
 
 /**
+ * Plaintext bytes [start, end] of a range that lies in one stored chunk, from that chunk's sealed
+ * bytes: the small-object path, without a stream's per-chunk plumbing.
+ */
+export async function decryptWithinChunk(
+  key: CryptoKey,
+  objectId: string,
+  range: { start: number; end: number; plainSize: number; chunkSize: number },
+  sealed: Uint8Array,
+): Promise<Uint8Array> {
+  const { start, end, plainSize, chunkSize } = range;
+  const located = storedRangeFor(start, end, plainSize, chunkSize);
+  if (located.first !== located.last) throw new RangeError("the range spans more than one chunk");
+  if (sealed.length !== located.length) throw new TamperedObjectError(located.first);
+  const final = located.first === chunkCount(plainSize, chunkSize) - 1;
+  const plain = await openChunk(key, objectId, located.first, final, sealed);
+  const chunkStart = located.first * chunkSize;
+  return plain.subarray(Math.max(0, start - chunkStart), Math.min(plain.length, end - chunkStart + 1));
+}
+
+/**
  * Decrypts stored chunks `first`..`last` (as `storedRangeFor` located them) from a stream of their
  * bytes, and yields plaintext bytes [start, end] only. A chunk that fails authentication errors the
  * stream (TamperedObjectError) before any of its bytes are passed on.

@@ -2,6 +2,7 @@ import { fromBase64Url, toBase64Url } from "@fun/core";
 import {
   DEFAULT_CHUNK_SIZE,
   decryptRangeStream,
+  decryptWithinChunk,
   encryptStream,
   storedRangeFor,
   storedSize,
@@ -52,13 +53,30 @@ export async function sealObject(
   };
 }
 
-async function dataKeyOf(masterSecret: string, header: EnvelopeHeader): Promise<CryptoKey> {
-  const kek = await tenantKek(masterSecret, header.tenantId, header.kekVersion);
-  try {
-    return await unwrapDataKey(fromBase64Url(header.wrappedKey), kek);
-  } catch {
-    throw new TamperedObjectError("data key");
-  }
+/**
+ * Unwrapped data keys, per isolate, by tenant, KEK version and wrapped bytes (which decide the key):
+ * the delivery path reads the same popular objects again and again. Non-extractable, never stored;
+ * a failed unwrap is not kept. Bounded, oldest out first.
+ */
+const dataKeys = new Map<string, Promise<CryptoKey>>();
+const MAX_CACHED_DATA_KEYS = 2048;
+
+function dataKeyOf(masterSecret: string, header: EnvelopeHeader): Promise<CryptoKey> {
+  const id = `${header.tenantId}|${header.kekVersion}|${header.wrappedKey}`;
+  const cached = dataKeys.get(id);
+  if (cached) return cached;
+  const key = (async () => {
+    const kek = await tenantKek(masterSecret, header.tenantId, header.kekVersion);
+    try {
+      return await unwrapDataKey(fromBase64Url(header.wrappedKey), kek);
+    } catch {
+      throw new TamperedObjectError("data key");
+    }
+  })();
+  key.catch(() => dataKeys.delete(id));
+  if (dataKeys.size >= MAX_CACHED_DATA_KEYS) dataKeys.delete(dataKeys.keys().next().value ?? "");
+  dataKeys.set(id, key);
+  return key;
 }
 
 /**
@@ -72,15 +90,24 @@ export async function openObject(
   objectId: string,
   header: EnvelopeHeader,
   range?: { start: number; end: number },
-): Promise<{ stored: { offset: number; length: number }; decrypt: TransformStream<Uint8Array, Uint8Array> }> {
+): Promise<{
+  stored: { offset: number; length: number };
+  decrypt: TransformStream<Uint8Array, Uint8Array>;
+  /** Set when the range lies in one chunk: decrypts its sealed bytes at once. */
+  decryptWhole?: (sealed: Uint8Array) => Promise<Uint8Array>;
+}> {
   const key = await dataKeyOf(masterSecret, header);
   const { plainSize, chunkSize } = header;
   const start = range?.start ?? 0;
   const end = range?.end ?? plainSize - 1;
   const located = storedRangeFor(start, end, plainSize, chunkSize);
+  const plainRange = { start, end, plainSize, chunkSize };
   return {
     stored: { offset: located.offset, length: located.length },
-    decrypt: decryptRangeStream(key, objectId, { start, end, plainSize, chunkSize }),
+    decrypt: decryptRangeStream(key, objectId, plainRange),
+    ...(located.first === located.last
+      ? { decryptWhole: (sealed: Uint8Array) => decryptWithinChunk(key, objectId, plainRange, sealed) }
+      : {}),
   };
 }
 

@@ -117,5 +117,10 @@ export async function readObject(
   const opened = await openObject(env.VAULT_MASTER_KEY, row.storageKey, headerOf(row), range);
   const stored = await env.MEDIA_BUCKET.get(row.storageKey, { range: opened.stored });
   if (!stored) throw new Error(`the ciphertext of ${row.storageKey} is missing from R2`);
+  if (opened.decryptWhole) {
+    // One chunk (at most 64 KiB): decrypted at once, before the first byte is sent.
+    const plain = await opened.decryptWhole(new Uint8Array(await stored.arrayBuffer()));
+    return new Response(plain).body as ReadableStream<Uint8Array>;
+  }
   return stored.body.pipeThrough(opened.decrypt);
 }
