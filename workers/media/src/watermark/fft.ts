@@ -1,59 +1,107 @@
-/** In-place radix-2 complex FFT of length n (a power of two); `inverse` leaves the 1/n scaling out. */
-export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
-  const n = re.length;
+/** Bit-reversal permutation and twiddle factors for one transform length, computed once. */
+interface Plan {
+  n: number;
+  reversed: Int32Array;
+  /** cos(2πt/n) and sin(2πt/n) for t < n/2. */
+  cos: Float64Array;
+  sin: Float64Array;
+}
+
+const plans = new Map<number, Plan>();
+
+function planFor(n: number): Plan {
+  const hit = plans.get(n);
+  if (hit) return hit;
+  if (n < 2 || (n & (n - 1)) !== 0) throw new RangeError(`FFT length ${n} is not a power of two`);
+  const reversed = new Int32Array(n);
   for (let i = 1, j = 0; i < n; i++) {
     let bit = n >> 1;
     for (; j & bit; bit >>= 1) j ^= bit;
     j ^= bit;
+    reversed[i] = j;
+  }
+  const cos = new Float64Array(n / 2);
+  const sin = new Float64Array(n / 2);
+  for (let t = 0; t < n / 2; t++) {
+    cos[t] = Math.cos((2 * Math.PI * t) / n);
+    sin[t] = Math.sin((2 * Math.PI * t) / n);
+  }
+  const plan = { n, reversed, cos, sin };
+  plans.set(n, plan);
+  return plan;
+}
+
+/**
+ * In-place radix-2 complex FFT of the n values at `offset`, `offset + stride`, … (so rows and
+ * columns of a square array transform without copying); `inverse` leaves the 1/n scaling out.
+ */
+function transform(
+  re: Float64Array,
+  im: Float64Array,
+  offset: number,
+  stride: number,
+  plan: Plan,
+  inverse: boolean,
+): void {
+  const { n, reversed, cos, sin } = plan;
+  for (let i = 1; i < n; i++) {
+    const j = reversed[i] as number;
     if (i < j) {
-      [re[i], re[j]] = [re[j] ?? 0, re[i] ?? 0];
-      [im[i], im[j]] = [im[j] ?? 0, im[i] ?? 0];
+      const a = offset + i * stride;
+      const b = offset + j * stride;
+      const r = re[a] as number;
+      re[a] = re[b] as number;
+      re[b] = r;
+      const m = im[a] as number;
+      im[a] = im[b] as number;
+      im[b] = m;
     }
   }
-  for (let len = 2; len <= n; len <<= 1) {
-    const angle = ((inverse ? 2 : -2) * Math.PI) / len;
-    const wr = Math.cos(angle);
-    const wi = Math.sin(angle);
-    for (let i = 0; i < n; i += len) {
-      let cr = 1;
-      let ci = 0;
-      for (let k = 0; k < len / 2; k++) {
-        const a = i + k;
-        const b = a + len / 2;
-        const br = (re[b] ?? 0) * cr - (im[b] ?? 0) * ci;
-        const bi = (re[b] ?? 0) * ci + (im[b] ?? 0) * cr;
-        re[b] = (re[a] ?? 0) - br;
-        im[b] = (im[a] ?? 0) - bi;
-        re[a] = (re[a] ?? 0) + br;
-        im[a] = (im[a] ?? 0) + bi;
-        const t = cr * wr - ci * wi;
-        ci = cr * wi + ci * wr;
-        cr = t;
+  const sign = inverse ? 1 : -1;
+  for (let half = 1; half < n; half <<= 1) {
+    const step = n / (2 * half);
+    for (let k = 0; k < half; k++) {
+      const wr = cos[k * step] as number;
+      const wi = sign * (sin[k * step] as number);
+      for (let i = k; i < n; i += 2 * half) {
+        const a = offset + i * stride;
+        const b = a + half * stride;
+        const xr = re[b] as number;
+        const xi = im[b] as number;
+        const br = xr * wr - xi * wi;
+        const bi = xr * wi + xi * wr;
+        const ar = re[a] as number;
+        const ai = im[a] as number;
+        re[b] = ar - br;
+        im[b] = ai - bi;
+        re[a] = ar + br;
+        im[a] = ai + bi;
       }
     }
   }
 }
 
-/** In-place 2-D FFT of an n × n complex array (n a power of two), rows then columns. */
+/** In-place radix-2 complex FFT of length n (a power of two); `inverse` leaves the 1/n scaling out. */
+export function fft(re: Float64Array, im: Float64Array, inverse = false): void {
+  transform(re, im, 0, 1, planFor(re.length), inverse);
+}
+
+/** In-place 2-D FFT of an n × n complex array (row-major, n a power of two), rows then columns. */
 export function fft2(re: Float64Array, im: Float64Array, n: number, inverse = false): void {
-  const rr = new Float64Array(n);
-  const ri = new Float64Array(n);
-  for (let y = 0; y < n; y++) {
-    rr.set(re.subarray(y * n, y * n + n));
-    ri.set(im.subarray(y * n, y * n + n));
-    fft(rr, ri, inverse);
-    re.set(rr, y * n);
-    im.set(ri, y * n);
-  }
+  const plan = planFor(n);
+  for (let y = 0; y < n; y++) transform(re, im, y * n, 1, plan, inverse);
+  // Columns through a contiguous buffer: strided butterflies are cache-unfriendly.
+  const cr = new Float64Array(n);
+  const ci = new Float64Array(n);
   for (let x = 0; x < n; x++) {
-    for (let y = 0; y < n; y++) {
-      rr[y] = re[y * n + x] ?? 0;
-      ri[y] = im[y * n + x] ?? 0;
+    for (let y = 0, p = x; y < n; y++, p += n) {
+      cr[y] = re[p] as number;
+      ci[y] = im[p] as number;
     }
-    fft(rr, ri, inverse);
-    for (let y = 0; y < n; y++) {
-      re[y * n + x] = rr[y] ?? 0;
-      im[y * n + x] = ri[y] ?? 0;
+    transform(cr, ci, 0, 1, plan, inverse);
+    for (let y = 0, p = x; y < n; y++, p += n) {
+      re[p] = cr[y] as number;
+      im[p] = ci[y] as number;
     }
   }
 }

@@ -1,6 +1,7 @@
 import JPEG_ENCODER_WASM from "@jsquash/jpeg/codec/enc/mozjpeg_enc.wasm";
 import encodeJpegPixels, { init as initJpegEncoder } from "@jsquash/jpeg/encode";
 import { decodeImage, type RgbaImage } from "../fingerprint/decode";
+import { JPEG_ATTACK_OPTIONS } from "./attacks";
 
 /** The encoder reads the DOM's ImageData shape (width, height, RGBA bytes), which RgbaImage has. */
 const encodePixels = encodeJpegPixels as unknown as (
@@ -17,13 +18,7 @@ let ready: Promise<void> | undefined;
 export async function jpegRoundTrip(image: RgbaImage, quality: number): Promise<RgbaImage> {
   ready ??= (initJpegEncoder as unknown as (module: WebAssembly.Module) => Promise<void>)(JPEG_ENCODER_WASM);
   await ready;
-  const bytes = await encodePixels(image, {
-    quality,
-    quant_table: 0,
-    auto_subsample: false,
-    chroma_subsample: 2,
-    progressive: false,
-  });
+  const bytes = await encodePixels(image, { ...JPEG_ATTACK_OPTIONS, quality });
   const decoded = await decodeImage(new Uint8Array(bytes));
   return { width: decoded.width, height: decoded.height, data: decoded.data };
 }

@@ -78,6 +78,21 @@ export function sha256(message: Uint8Array): Uint8Array {
   return out;
 }
 
+/** HMAC-SHA-256 (RFC 2104) of `message` under `key`. */
+export function hmacSha256(key: Uint8Array, message: Uint8Array): Uint8Array {
+  const block = new Uint8Array(64);
+  block.set(key.length > 64 ? sha256(key) : key);
+  const inner = new Uint8Array(64 + message.length);
+  const outer = new Uint8Array(64 + 32);
+  for (let i = 0; i < 64; i++) {
+    inner[i] = (block[i] ?? 0) ^ 0x36;
+    outer[i] = (block[i] ?? 0) ^ 0x5c;
+  }
+  inner.set(message, 64);
+  outer.set(sha256(inner), 64);
+  return sha256(outer);
+}
+
 /** A deterministic pseudo-random stream (xoshiro128**) keyed by SHA-256(domain ‖ key). */
 export class KeyStream {
   private s: Uint32Array;

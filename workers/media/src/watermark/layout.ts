@@ -1,5 +1,5 @@
 import { codedLength } from "./convolutional";
-import { KeyStream } from "./key-stream";
+import { KeyStream, sha256 } from "./key-stream";
 import { INFO_BITS } from "./payload";
 
 /**
@@ -19,17 +19,26 @@ export interface TileLayout {
   chip: Float32Array;
   /** Per cell: index of the coded bit it carries, or −1 for a pilot cell. */
   bitOf: Int16Array;
-  /** Key-derived mask xored into the CRC. */
-  crcMask: number;
+  /** Key for the payload's authentication tag (HMAC-SHA-256), separate from the pattern's stream. */
+  tagKey: Uint8Array;
 }
 
 const cache = new Map<string, TileLayout>();
+
+/** SHA-256(domain ‖ 0x00 ‖ key): independent sub-keys for independent uses of the tenant key. */
+function derive(key: Uint8Array, domain: string): Uint8Array {
+  const label = new TextEncoder().encode(`${domain}\u0000`);
+  const input = new Uint8Array(label.length + key.length);
+  input.set(label);
+  input.set(key, label.length);
+  return sha256(input);
+}
 
 export function tileLayout(key: Uint8Array): TileLayout {
   const id = Array.from(key, (b) => b.toString(16).padStart(2, "0")).join("");
   const hit = cache.get(id);
   if (hit) return hit;
-  const stream = new KeyStream(key, "fun-media-watermark-v1");
+  const stream = new KeyStream(key, "fun-media-watermark-v2");
   const cells = TILE * TILE;
   const order = Array.from({ length: cells }, (_, i) => i);
   for (let i = cells - 1; i > 0; i--) {
@@ -42,7 +51,7 @@ export function tileLayout(key: Uint8Array): TileLayout {
     chip[cell] = stream.nextSign();
     bitOf[cell] = rank < PILOT_CELLS ? -1 : (rank - PILOT_CELLS) % CODED_BITS;
   });
-  const layout = { chip, bitOf, crcMask: stream.nextUint32() & 0xffff };
+  const layout = { chip, bitOf, tagKey: derive(key, "fun-media-watermark-tag-v1") };
   if (cache.size > 64) cache.clear();
   cache.set(id, layout);
   return layout;

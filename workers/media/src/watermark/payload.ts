@@ -1,8 +1,9 @@
-import { crc16 } from "./crc16";
+import { hmacSha256 } from "./key-stream";
 
-/** Bits in the payload ID, and in ID + checksum (what the convolutional code carries). */
+/** Bits in the payload ID, in its authentication tag, and in both (what the convolutional code carries). */
 export const ID_BITS = 64;
-export const INFO_BITS = ID_BITS + 16;
+export const TAG_BITS = 32;
+export const INFO_BITS = ID_BITS + TAG_BITS;
 
 const MAX_ID = (1n << 64n) - 1n;
 
@@ -14,25 +15,32 @@ function idBytes(id: bigint): Uint8Array {
 }
 
 /**
- * The 80 information bits: the 64-bit ID, most significant bit first, then CRC-16 of its 8
- * big-endian bytes xored with a key-derived mask (so a mark made under another key fails the check
- * even in the unlikely case that its bits line up), most significant bit first.
+ * The 32-bit tag of an ID: the first 4 bytes of HMAC-SHA-256 under the tenant's tag key. Being a
+ * keyed pseudo-random function (not a linear checksum like a CRC), it matches a word that was not
+ * written with this key with probability 2^-32 whatever the word is: noise decoded from an
+ * unmarked picture, a mis-corrected word from a real mark, or a mark made with another tenant's key.
  */
-export function payloadBits(id: bigint, crcMask: number): Uint8Array {
+export function payloadTag(id: bigint, tagKey: Uint8Array): number {
+  const mac = hmacSha256(tagKey, idBytes(id));
+  return new DataView(mac.buffer).getUint32(0);
+}
+
+/** The 96 information bits: the 64-bit ID then its 32-bit tag, each most significant bit first. */
+export function payloadBits(id: bigint, tagKey: Uint8Array): Uint8Array {
   if (id < 0n || id > MAX_ID) throw new RangeError("the payload ID must be an unsigned 64-bit integer");
   const bits = new Uint8Array(INFO_BITS);
   for (let i = 0; i < ID_BITS; i++) bits[i] = Number((id >> BigInt(ID_BITS - 1 - i)) & 1n);
-  const check = crc16(idBytes(id)) ^ crcMask;
-  for (let i = 0; i < 16; i++) bits[ID_BITS + i] = (check >> (15 - i)) & 1;
+  const tag = payloadTag(id, tagKey);
+  for (let i = 0; i < TAG_BITS; i++) bits[ID_BITS + i] = (tag >>> (TAG_BITS - 1 - i)) & 1;
   return bits;
 }
 
-/** The ID carried by `bits` when its checksum verifies, otherwise null. */
-export function readPayload(bits: Uint8Array, crcMask: number): bigint | null {
+/** The ID carried by `bits` when its tag verifies under `tagKey`, otherwise null. */
+export function readPayload(bits: Uint8Array, tagKey: Uint8Array): bigint | null {
   if (bits.length !== INFO_BITS) return null;
   let id = 0n;
   for (let i = 0; i < ID_BITS; i++) id = (id << 1n) | BigInt(bits[i] ?? 0);
-  let check = 0;
-  for (let i = 0; i < 16; i++) check = (check << 1) | (bits[ID_BITS + i] ?? 0);
-  return (crc16(idBytes(id)) ^ crcMask) === check ? id : null;
+  let tag = 0;
+  for (let i = 0; i < TAG_BITS; i++) tag = ((tag << 1) | (bits[ID_BITS + i] ?? 0)) >>> 0;
+  return payloadTag(id, tagKey) === tag ? id : null;
 }
