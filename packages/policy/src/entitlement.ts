@@ -11,7 +11,11 @@ type PostTerms = { [K in keyof Post]: SQLWrapper | Post[K] };
  * same round trip: for pay-per-view a succeeded purchase of the post; otherwise an active
  * subscription (period not ended) to a plan of the post's creator.
  */
-export function fanEntitledSql(fanProfileId: string, post: PostTerms, now: number): SQL<number> {
+export function fanEntitledSql(
+  fanProfileId: string | SQLWrapper,
+  post: PostTerms,
+  now: number | SQLWrapper,
+): SQL<number> {
   return sql<number>`case when ${post.visibility} = 'ppv' then exists (
       select 1 from ${purchase}
       where ${purchase.fanProfileId} = ${fanProfileId} and ${purchase.contentId} = ${post.id}

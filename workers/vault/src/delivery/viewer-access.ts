@@ -48,47 +48,14 @@ export async function decideDelivery(
   now = Date.now(),
 ): Promise<MediaDecision> {
   const viewer = request.viewerProfileId;
-  const copy = request.copyId ?? null;
-  // The viewer's own copy first, then the brand's rendition; a link made for one copy serves only it.
-  const storedCopy = sql`(
-    select ${mediaVariant.storageKey} from ${mediaVariant}
-    where ${mediaVariant.assetId} = ${mediaAsset.id} and ${mediaVariant.tenantId} = ${request.tenantId}
-      and ${mediaVariant.kind} = ${request.variant}
-      and ${
-        copy !== null
-          ? sql`${mediaVariant.id} = ${copy}`
-          : sql`(${mediaVariant.recipientProfileId} is null or ${mediaVariant.recipientProfileId} = ${viewer})`
-      }
-    order by ${mediaVariant.recipientProfileId} is null
-    limit 1
-  )`;
-  const found = await db
-    .select({
-      blockedAt: mediaAsset.blockedAt,
-      postId: content.id,
-      visibility: content.visibility,
-      creatorProfileId: content.creatorProfileId,
-      live: sql<number>`exists (
-        select 1 from ${contentTenantMap}
-        where ${contentTenantMap.contentId} = ${content.id} and ${contentTenantMap.tenantId} = ${request.tenantId}
-          and ${contentTenantMap.status} = 'published'
-      )`,
-      revoked: sql<number>`exists (select 1 from ${mediaTakedown} where ${mediaTakedown.assetId} = ${mediaAsset.id})`,
-      entitled:
-        viewer === null
-          ? sql<number>`0`
-          : fanEntitledSql(
-              viewer,
-              { id: content.id, visibility: content.visibility, creatorProfileId: content.creatorProfileId },
-              now,
-            ),
-      object: vaultObject,
-    })
-    .from(mediaAsset)
-    .leftJoin(content, eq(content.id, mediaAsset.contentId))
-    .leftJoin(vaultObject, eq(vaultObject.storageKey, storedCopy))
-    .where(eq(mediaAsset.id, request.assetId))
-    .get();
+  const found = await decisionQuery(db).get({
+    assetId: request.assetId,
+    tenantId: request.tenantId,
+    kind: request.variant,
+    viewer,
+    copy: request.copyId ?? null,
+    now,
+  });
   const object = found?.object ?? null;
   const decide = (access: Access): MediaDecision => ({ access, object });
   if (!found) return decide("unavailable");
@@ -101,6 +68,66 @@ export async function decideDelivery(
   if (!live) return decide("unavailable");
   if (viewer === null) return decide("not_entitled");
   return decide(found.entitled === 1 ? "allowed" : "not_entitled");
+}
+
+const param = {
+  assetId: sql.placeholder("assetId"),
+  tenantId: sql.placeholder("tenantId"),
+  kind: sql.placeholder("kind"),
+  viewer: sql.placeholder("viewer"),
+  copy: sql.placeholder("copy"),
+  now: sql.placeholder("now"),
+};
+
+/**
+ * The decision's one query, built once per isolate and database (it runs on every media request).
+ * The stored copy: a link made for one copy serves only it; otherwise the viewer's own copy first,
+ * then the brand's rendition.
+ */
+function buildDecisionQuery(db: CoreDb) {
+  const storedCopy = sql`(
+    select ${mediaVariant.storageKey} from ${mediaVariant}
+    where ${mediaVariant.assetId} = ${mediaAsset.id} and ${mediaVariant.tenantId} = ${param.tenantId}
+      and ${mediaVariant.kind} = ${param.kind}
+      and (
+        (${param.copy} is not null and ${mediaVariant.id} = ${param.copy})
+        or (${param.copy} is null and (${mediaVariant.recipientProfileId} is null or ${mediaVariant.recipientProfileId} = ${param.viewer}))
+      )
+    order by ${mediaVariant.recipientProfileId} is null
+    limit 1
+  )`;
+  const post = { id: content.id, visibility: content.visibility, creatorProfileId: content.creatorProfileId };
+  return db
+    .select({
+      blockedAt: mediaAsset.blockedAt,
+      postId: content.id,
+      visibility: content.visibility,
+      creatorProfileId: content.creatorProfileId,
+      live: sql<number>`exists (
+        select 1 from ${contentTenantMap}
+        where ${contentTenantMap.contentId} = ${content.id} and ${contentTenantMap.tenantId} = ${param.tenantId}
+          and ${contentTenantMap.status} = 'published'
+      )`,
+      revoked: sql<number>`exists (select 1 from ${mediaTakedown} where ${mediaTakedown.assetId} = ${mediaAsset.id})`,
+      entitled: sql<number>`case when ${param.viewer} is null then 0 else ${fanEntitledSql(param.viewer, post, param.now)} end`,
+      object: vaultObject,
+    })
+    .from(mediaAsset)
+    .leftJoin(content, eq(content.id, mediaAsset.contentId))
+    .leftJoin(vaultObject, eq(vaultObject.storageKey, storedCopy))
+    .where(eq(mediaAsset.id, param.assetId))
+    .prepare();
+}
+
+const decisionQueries = new WeakMap<CoreDb, ReturnType<typeof buildDecisionQuery>>();
+
+function decisionQuery(db: CoreDb) {
+  let query = decisionQueries.get(db);
+  if (!query) {
+    query = buildDecisionQuery(db);
+    decisionQueries.set(db, query);
+  }
+  return query;
 }
 
 async function isStaff(db: CoreDb, profileId: string, tenantId: string): Promise<boolean> {
