@@ -1,0 +1,122 @@
+import {
+  createExecutionContext,
+  createScheduledController,
+  runDurableObjectAlarm,
+  waitOnExecutionContext,
+} from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { callBrand } from "@fun/testing";
+import { describe, expect, it } from "vitest";
+import worker from "../../index";
+import { runCommerceCron, WEEKLY_PAYOUTS_CRON } from "../payments/commerce.cron";
+import { commerceRules } from "../payments/commerce-context";
+import {
+  checkout,
+  creatorAndFan,
+  ledgerOf,
+  post,
+  press,
+  publishedPost,
+  signedEvent,
+  tokenFor,
+} from "../payments/payments.testing";
+import { hostIndex } from "../tenants/tenant-directory";
+
+const DAY = 24 * 3600 * 1000;
+
+/** A creator with a verified payout account and `sales` PPV sales of 10.00, paid ten days ago (past girlfanz's hold). */
+async function creatorWithAvailableFunds(sales: number) {
+  const { creator, fan } = await creatorAndFan();
+  const linked = await callBrand("POST", "/v1/payouts:linkAccount", await tokenFor(creator.id), {
+    country: "US",
+  });
+  expect(linked.status).toBe(200);
+  const link = (await linked.json()) as { onboardingUrl: string };
+  await press(`${new URL(link.onboardingUrl).pathname}/complete`);
+  for (let i = 0; i < sales; i++) {
+    const contentId = await publishedPost(creator.id, {
+      title: `Set ${i}`,
+      visibility: "ppv",
+      priceCents: 1000,
+    });
+    const opened = (await (await checkout(fan.id, { kind: "ppv", contentId })).json()) as {
+      checkoutId: string;
+    };
+    const paymentRef = `pi_week_${crypto.randomUUID().slice(0, 8)}`;
+    const paid = await signedEvent(
+      "checkout.session.completed",
+      {
+        id: `cs_${paymentRef}`,
+        mode: "payment",
+        payment_status: "paid",
+        payment_intent: paymentRef,
+        metadata: { fun_checkout: opened.checkoutId },
+        amount_total: 1000,
+        currency: "usd",
+      },
+      { created: Math.floor((Date.now() - 10 * DAY) / 1000) },
+    );
+    expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
+  }
+  await runDurableObjectAlarm(env.LEDGER.get(env.LEDGER.idFromName(creator.profileId)));
+  // girlfanz keeps 20 %; no processor fee, as the sandbox never saw these payments.
+  expect((await ledgerOf(creator.profileId).balances())[0]?.available).toBe(sales * 800);
+  return creator;
+}
+
+const payoutsOf = async (profileId: string) =>
+  (
+    await env.DB.prepare(
+      "SELECT id, amount_cents AS amount, currency, status, origin, provider_ref AS ref FROM payout WHERE profile_id = ?",
+    )
+      .bind(profileId)
+      .all<{ id: string; amount: number; currency: string; status: string; origin: string; ref: string }>()
+  ).results;
+
+const sandboxPayouts = async () =>
+  (
+    await env.DB.prepare("SELECT count(*) AS n FROM sandbox_record WHERE kind = 'payout'").first<{
+      n: number;
+    }>()
+  )?.n ?? 0;
+
+describe("weekly scheduled payouts", () => {
+  it("pays out a whole available balance above the minimum once, skips one below it, and a second run requests nothing", async () => {
+    // The schedule pays out only what clears every brand's minimum: 24.00 does, 8.00 does not.
+    const tenants = await hostIndex(env);
+    const minimums = tenants.tenants().map((t) => commerceRules(tenants, t.id).payoutMinimumCents);
+    expect(Math.max(...minimums)).toBeLessThanOrEqual(2400);
+    expect(Math.max(...minimums)).toBeGreaterThan(800);
+    const above = await creatorWithAvailableFunds(3);
+    const below = await creatorWithAvailableFunds(1);
+    const sentBefore = await sandboxPayouts();
+
+    const ctx = createExecutionContext();
+    await worker.scheduled(
+      createScheduledController({ cron: WEEKLY_PAYOUTS_CRON, scheduledTime: Date.now() }),
+      env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+
+    const [payout, ...more] = await payoutsOf(above.profileId);
+    expect(more).toEqual([]);
+    expect(payout).toMatchObject({ amount: 2400, currency: "USD", status: "processing", origin: "schedule" });
+    expect(payout?.ref).toMatch(/^po_sbx_/);
+    expect((await ledgerOf(above.profileId).balances())[0]).toMatchObject({ available: 0, reserve: 2400 });
+    const reserved = (await ledgerOf(above.profileId).entries({ limit: 50 })).filter(
+      (entry) => entry.kind === "payout_reserve",
+    );
+    expect(reserved.map((entry) => entry.key)).toEqual([`payout:${payout?.id}`]);
+    expect(await payoutsOf(below.profileId)).toEqual([]);
+    expect((await ledgerOf(below.profileId).balances())[0]).toMatchObject({ available: 800, reserve: 0 });
+    expect(await sandboxPayouts()).toBe(sentBefore + 1);
+
+    // The next run (or the same one retried) finds nothing left to pay out.
+    expect(await runCommerceCron(WEEKLY_PAYOUTS_CRON, env)).toEqual({ payoutsRequested: 0 });
+    expect(await payoutsOf(above.profileId)).toEqual([payout]);
+    expect((await ledgerOf(above.profileId).balances())[0]).toMatchObject({ available: 0, reserve: 2400 });
+    expect(await payoutsOf(below.profileId)).toEqual([]);
+    expect(await sandboxPayouts()).toBe(sentBefore + 1);
+  });
+});
