@@ -2,16 +2,22 @@
  * The benchmark protocol (`../shared/testdata/watermark/attacks.json`): where it is, its shape, and
  * the values every run derives from it (the per-image payload IDs, the keys).
  */
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { AttackStep } from "../../workers/media/src/watermark/attack-steps";
 
 const here = dirname(fileURLToPath(import.meta.url));
 
-/** The protocol folder: WATERMARK_TESTDATA if set, else the shared copy beside the repo. */
+/**
+ * The protocol folder: WATERMARK_TESTDATA if set; else the shared reference copy beside the repo
+ * (`../shared/testdata/watermark`, which may hold more images than ours); else the repo's own copy
+ * (`testdata/watermark`), so the bench runs from any clone.
+ */
+const SHARED = join(here, "../../../shared/testdata/watermark");
 export const TESTDATA = resolve(
-  process.env.WATERMARK_TESTDATA ?? join(here, "../../../shared/testdata/watermark"),
+  process.env.WATERMARK_TESTDATA ??
+    (existsSync(join(SHARED, "attacks.json")) ? SHARED : join(here, "../../testdata/watermark")),
 );
 export const IMAGES = join(TESTDATA, "images");
 
