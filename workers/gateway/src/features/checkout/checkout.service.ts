@@ -7,7 +7,7 @@ import { and, eq } from "drizzle-orm";
 import { findContent } from "../content/content.repo";
 import { visibleToOutsider } from "../content/visibility";
 import type { PaymentProvider } from "../payments/provider";
-import { everSubscribed, findPlan, findPromo, redeemPromo } from "../plans/plans.repo";
+import { everSubscribed, findPlan, findPromo, promoOpen } from "../plans/plans.repo";
 import { afterPromotion, bundlePrice } from "../plans/pricing";
 import { blockedBetween } from "../profiles/social.repo";
 import { alreadyOwned, attachProviderSession, insertCheckout, subscribedTo } from "./checkout.repo";
@@ -50,6 +50,7 @@ async function priceCheckout(db: CoreDb, buyer: Buyer, order: NewCheckout, now: 
       throw new ApiError("unprocessable_content", `This plan has no ${order.months}-month bundle.`);
     let amount = bundle ? bundlePrice(plan.priceCents, bundle) : plan.priceCents;
     let promoCodeId: string | null = null;
+    let renewalAmount: number | undefined;
     if (order.promoCode) {
       const promo = await findPromo(db, buyer.tenant.id, plan.creatorProfileId, order.promoCode);
       if (!promo || (promo.planId !== null && promo.planId !== plan.id)) {
@@ -58,9 +59,11 @@ async function priceCheckout(db: CoreDb, buyer: Buyer, order: NewCheckout, now: 
       if (promo.newSubscribersOnly && (await everSubscribed(db, buyer.fanProfileId, plan.creatorProfileId))) {
         throw new ApiError("unprocessable_content", "This promotion is for new subscribers only.");
       }
-      if ((await redeemPromo(db, promo.id, now)).length === 0) {
+      if (!promoOpen(promo, now)) {
         throw new ApiError("unprocessable_content", "This promotion code has expired or is used up.");
       }
+      // The promotion lowers the first period only; later periods cost the full price.
+      renewalAmount = amount;
       amount = afterPromotion(amount, promo);
       promoCodeId = promo.id;
     }
@@ -71,6 +74,7 @@ async function priceCheckout(db: CoreDb, buyer: Buyer, order: NewCheckout, now: 
       description: `${plan.name} (${order.months} month${order.months > 1 ? "s" : ""})`,
       plan,
       promoCodeId,
+      renewalAmount,
       months: order.months,
     };
   }
@@ -181,7 +185,11 @@ export async function openCheckout(db: CoreDb, provider: PaymentProvider, buyer:
     currency: priced.currency,
     description: priced.description,
     ...("plan" in priced && priced.plan
-      ? { intervalMonths: priced.months, trialDays: priced.plan.trialDays }
+      ? {
+          intervalMonths: priced.months,
+          trialDays: priced.plan.trialDays,
+          ...(priced.renewalAmount !== undefined ? { renewalAmount: priced.renewalAmount } : {}),
+        }
       : {}),
     successUrl: `${buyer.origin}/?checkout=${checkoutId}`,
     cancelUrl: `${buyer.origin}/?checkout=${checkoutId}&cancelled=1`,

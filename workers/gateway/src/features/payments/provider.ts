@@ -48,6 +48,11 @@ export interface CheckoutInput {
   kind: CheckoutKind;
   /** What the fan pays now (per billing period for a subscription), minor units. */
   amount: number;
+  /**
+   * A subscription whose promotion lowers only its first period: what every later period costs
+   * (`amount` is then the first period's price). Absent, every period costs `amount`.
+   */
+  renewalAmount?: number;
   currency: string;
   description: string;
   /** Billing period of a subscription, in months (1, 3, 6 or 12). */

@@ -1,7 +1,13 @@
-import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
+import {
+  createExecutionContext,
+  createScheduledController,
+  runDurableObjectAlarm,
+  waitOnExecutionContext,
+} from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { createCoreDb, reconciliationReport } from "@fun/db";
 import { OutboxWriter } from "@fun/events";
+import { callBrand } from "@fun/testing";
 import { and, eq } from "drizzle-orm";
 import { describe, expect, it } from "vitest";
 import worker from "../../index";
@@ -17,6 +23,7 @@ import {
   press,
   publishedPost,
   signedEvent,
+  tokenFor,
 } from "./payments.testing";
 import { type Difference, reconcileDay } from "./reconcile";
 import { SandboxStore } from "./sandbox-provider";
@@ -136,6 +143,78 @@ describe("daily reconciliation", () => {
       .bind(day)
       .first<{ n: number }>();
     expect(reports?.n).toBe(1);
+  });
+
+  it("a payout requested on one day and paid on the next reconciles clean on both days, and a missing transfer is still reported", async () => {
+    const { creator, fan } = await creatorAndFan();
+    const token = await tokenFor(creator.id);
+    const linked = await callBrand("POST", "/v1/payouts:linkAccount", token, { country: "US" });
+    await press(
+      `${new URL(((await linked.json()) as { onboardingUrl: string }).onboardingUrl).pathname}/complete`,
+    );
+    // Three sales paid ten days ago (past the hold), outside the days reconciled here.
+    for (const price of [1000, 1000, 1000]) {
+      const { checkoutId } = await ppvCheckout(creator.id, fan.id, price);
+      const paymentRef = `pi_old_${crypto.randomUUID().slice(0, 8)}`;
+      const paid = await signedEvent(
+        "checkout.session.completed",
+        {
+          id: `cs_${paymentRef}`,
+          mode: "payment",
+          payment_status: "paid",
+          payment_intent: paymentRef,
+          metadata: { fun_checkout: checkoutId },
+          amount_total: price,
+          currency: "usd",
+        },
+        { created: Math.floor((Date.now() - 10 * DAY) / 1000) },
+      );
+      expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
+    }
+    await runDurableObjectAlarm(env.LEDGER.get(env.LEDGER.idFromName(creator.profileId)));
+
+    // Day D: requested, and the provider moves the money to the creator's account at once.
+    const requested = await callBrand("POST", "/v1/payouts:request", token, { amountCents: 2400 });
+    expect(requested.status, await requested.clone().text()).toBe(202);
+    const payout = (await requested.json()) as { id: string };
+    const row = await env.DB.prepare("SELECT provider_ref AS ref FROM payout WHERE id = ?")
+      .bind(payout.id)
+      .first<{ ref: string }>();
+    // Day D+1: the bank pays it.
+    const paid = await signedEvent(
+      "payout.paid",
+      { id: row?.ref, object: "payout", amount: 2400, currency: "usd", metadata: { fun_payout: payout.id } },
+      { created: Math.floor((Date.now() + DAY) / 1000) },
+    );
+    expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
+    const kinds = (await ledgerOf(creator.profileId).entries({ limit: 50 })).map((e) => e.kind);
+    expect(kinds).toContain("payout_settle");
+
+    // Day D holds this file's other movements too: this payout must not be among its differences.
+    const day = today();
+    const nextDay = new Date(Date.now() + DAY).toISOString().slice(0, 10);
+    const aboutThePayout = (differences: Difference[]) =>
+      differences.filter((d) => d.movement === `payout:${payout.id}`);
+    expect(aboutThePayout((await reconcileDay(await commerce(), day)).differences)).toEqual([]);
+    expect(await reconcileDay(await commerce(), nextDay)).toEqual({
+      day: nextDay,
+      checked: 0,
+      differences: [],
+    });
+
+    // A payout the ledger reserved but the provider never moved is still a difference.
+    await env.DB.prepare("DELETE FROM sandbox_record WHERE kind = 'txn' AND data LIKE ?")
+      .bind(`%${payout.id}%`)
+      .run();
+    expect(aboutThePayout((await reconcileDay(await commerce(), day)).differences)).toEqual([
+      {
+        kind: "missing_at_provider",
+        movement: `payout:${payout.id}`,
+        currency: "USD",
+        provider: null,
+        ledger: -2400,
+      },
+    ]);
   });
 
   it("the daily cron reconciles yesterday and stores its report", async () => {

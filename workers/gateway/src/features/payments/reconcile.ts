@@ -9,8 +9,13 @@ import type { BalanceTransaction } from "./provider";
  * The daily reconciliation: every movement of money at the provider on one UTC day (its balance
  * transactions) against what the creators' ledgers posted for that day, matched by the provider ids
  * the ledger keys postings by. Each difference is reported: a movement one side has and the other
- * has not, or amounts or processor fees that disagree. A payout still in transit shows as a
- * difference until its webhook settles it.
+ * has not, or amounts or processor fees that disagree.
+ *
+ * A payout leaves the provider's balance when it is requested (the transfer to the creator's account),
+ * which is the moment the ledger moves it out of `available` (`payout_reserve`, key `payout:<id>`); so
+ * that entry is the payout's ledger side, whenever the bank later pays it (`payout_settle` moves money
+ * only between the creator's own accounts). A failed payout comes back to the provider's balance as
+ * the ledger returns it to `available` (`payout_release`), the same movement in the other direction.
  */
 
 export interface Difference {
@@ -41,7 +46,8 @@ function movementOf(entry: LedgerEntry): string | null {
       return `dispute:${ref}`;
     case "dispute_won":
       return `dispute_won:${ref}`;
-    case "payout_settle":
+    case "payout_reserve":
+    case "payout_release":
       return `payout:${ref}`;
     default:
       return null;
@@ -88,9 +94,13 @@ export function compareMovements(
     const movement = movementOf(entry);
     if (!movement) continue;
     const currency = entry.lines[0]?.currency ?? "";
-    const clearing = entry.lines
-      .filter((l) => l.account === "provider_clearing")
-      .reduce((s, l) => s + l.amount, 0);
+    // Payout postings have no `provider_clearing` line: what leaves (or comes back to) the provider's
+    // balance is what leaves (or comes back to) the creator's `available`, with the provider's sign.
+    const account =
+      entry.kind === "payout_reserve" || entry.kind === "payout_release" ? "available" : "provider_clearing";
+    const sign = account === "available" ? -1 : 1;
+    const clearing =
+      sign * entry.lines.filter((l) => l.account === account).reduce((s, l) => s + l.amount, 0);
     // Sales and disputes carry the processor's fee as a credit to `processor_fees`.
     const fee =
       entry.kind === "sale" || entry.kind === "dispute"

@@ -141,7 +141,8 @@ export class SandboxActions {
     await this.store.put("subscription", subscriptionRef, {
       checkoutId: session.checkoutId,
       sessionRef,
-      amount: session.amount,
+      // Renewals cost the full price when a promotion lowered only the first period.
+      amount: session.renewalAmount ?? session.amount,
       currency: session.currency,
       intervalMonths: months,
       periodEnd: end,

@@ -19,6 +19,15 @@ const handlers = [
       url: "https://checkout.stripe.com/c/pay/cs_test_a1",
     });
   }),
+  http.post("https://api.stripe.com/v1/coupons", async ({ request }) => {
+    seen.push({
+      path: "coupon",
+      body: await request.text(),
+      idempotencyKey: request.headers.get("idempotency-key"),
+      account: null,
+    });
+    return HttpResponse.json({ id: "coupon_1", object: "coupon", duration: "once" });
+  }),
   http.get("https://api.stripe.com/v1/payment_intents/:id", ({ params }) =>
     HttpResponse.json({
       id: params.id,
@@ -91,6 +100,30 @@ describe("the Stripe adapter", () => {
     expect(form.get("subscription_data[metadata][fun_checkout]")).toBe("chk_1");
     expect(form.get("subscription_data[trial_period_days]")).toBe("7");
     expect(form.get("line_items[0][price_data][recurring][interval_count]")).toBe("3");
+  });
+
+  it("takes a first-period promotion off the first invoice only, by a one-off coupon", async () => {
+    await stripe.createCheckout({
+      checkoutId: "chk_promo",
+      kind: "subscription",
+      amount: 500,
+      renewalAmount: 1000,
+      currency: "USD",
+      description: "Monthly (1 month)",
+      intervalMonths: 1,
+      successUrl: "https://girlfanz.com/?ok",
+      cancelUrl: "https://girlfanz.com/?no",
+      origin: "https://girlfanz.com",
+    });
+    const coupon = seen.find((c) => c.path === "coupon");
+    expect(coupon?.idempotencyKey).toBe("coupon:chk_promo");
+    const terms = new URLSearchParams(coupon?.body);
+    expect(terms.get("duration")).toBe("once");
+    expect(terms.get("amount_off")).toBe("500");
+    expect(terms.get("currency")).toBe("usd");
+    const form = new URLSearchParams(seen.find((c) => c.idempotencyKey === "checkout:chk_promo")?.body);
+    expect(form.get("line_items[0][price_data][unit_amount]")).toBe("1000");
+    expect(form.get("discounts[0][coupon]")).toBe("coupon_1");
   });
 
   it("reads the processor fee from the payment's balance transaction", async () => {

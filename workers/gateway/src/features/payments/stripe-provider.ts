@@ -30,6 +30,21 @@ export class StripeProvider implements PaymentProvider {
   async createCheckout(input: CheckoutInput) {
     const metadata = { [CHECKOUT_METADATA_KEY]: input.checkoutId };
     const subscription = input.kind === "subscription";
+    // A first-period promotion: the plan's full price recurs, and a one-off coupon takes the
+    // difference off the first invoice only.
+    const renewal = subscription && input.renewalAmount !== undefined && input.renewalAmount > input.amount;
+    const coupon = renewal
+      ? await this.#stripe.coupons.create(
+          {
+            amount_off: (input.renewalAmount ?? input.amount) - input.amount,
+            currency: input.currency.toLowerCase(),
+            duration: "once",
+            max_redemptions: 1,
+            metadata,
+          },
+          { idempotencyKey: `coupon:${input.checkoutId}` },
+        )
+      : null;
     const session = await this.#stripe.checkout.sessions.create(
       {
         mode: subscription ? "subscription" : "payment",
@@ -42,7 +57,7 @@ export class StripeProvider implements PaymentProvider {
             quantity: 1,
             price_data: {
               currency: input.currency.toLowerCase(),
-              unit_amount: input.amount,
+              unit_amount: renewal ? (input.renewalAmount ?? input.amount) : input.amount,
               product_data: { name: input.description },
               ...(subscription
                 ? { recurring: { interval: "month" as const, interval_count: input.intervalMonths ?? 1 } }
@@ -50,6 +65,7 @@ export class StripeProvider implements PaymentProvider {
             },
           },
         ],
+        ...(coupon ? { discounts: [{ coupon: coupon.id }] } : {}),
         ...(subscription
           ? {
               subscription_data: {

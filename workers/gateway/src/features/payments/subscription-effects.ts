@@ -2,6 +2,7 @@ import { commerceSale, subscription } from "@fun/db";
 import { createEvent } from "@fun/events";
 import { eq } from "drizzle-orm";
 import type { BatchItem } from "drizzle-orm/batch";
+import { countRedemption } from "../plans/plans.repo";
 import { type Commerce, commerceRules } from "./commerce-context";
 import { findSubscription, type SubscriptionRow } from "./payments.repo";
 import type { PaymentChange, PaymentEvent, SubscriptionState } from "./provider";
@@ -106,6 +107,9 @@ export async function invoicePaid(commerce: Commerce, event: Of<"invoice_paid">)
       subscriptionId: found.row.id,
     });
     if ("refused" in result) return ignored(`ledger refused the sale: ${result.refused}`);
+    // A promotion is redeemed when the subscription is first paid, not when its checkout opened.
+    if (found.checkout.promoCodeId)
+      writes.push(countRedemption(commerce.db, found.checkout.promoCodeId, found.row.id));
     writes.push(commerce.db.insert(commerceSale).values(row).onConflictDoNothing());
     resolves.push(saleKey(event.paymentRef));
   }

@@ -1,6 +1,7 @@
 import { newId } from "@fun/core";
 import type { payout } from "@fun/db";
 import { ApiError } from "@fun/http";
+import { DEFAULT_COMMERCE_SETTINGS } from "@fun/tenancy";
 import { type Commerce, commerceRules, ledgerOf } from "../payments/commerce-context";
 import { payoutKey } from "../payments/payout-effects";
 import {
@@ -99,19 +100,37 @@ export async function requestPayout(
   return submitPayout(commerce, row, account.externalAccountId);
 }
 
-/** The weekly schedule: every verified creator's whole available balance, per currency, if above every brand's minimum. */
-export async function runScheduledPayouts(commerce: Commerce): Promise<number> {
-  const minimum = Math.max(
-    ...commerce.tenants.tenants().map((t) => commerceRules(commerce.tenants, t.id).payoutMinimumCents),
+/**
+ * The brand rules a balance in `currency` is paid out under: the brands that sell in that currency
+ * (their earnings are what the balance holds), the highest minimum among them when several do. A
+ * currency no brand sells in any more falls back to the highest minimum of all brands.
+ */
+function payoutRulesFor(commerce: Commerce, currency: string): { tenantId: string; minimum: number } {
+  const brands = commerce.tenants
+    .tenants()
+    .map((t) => ({ id: t.id, ...commerceRules(commerce.tenants, t.id) }));
+  const selling = brands.filter((b) => b.currency === currency);
+  const strictest = (selling.length ? selling : brands).reduce<(typeof brands)[number] | undefined>(
+    (best, b) => (!best || b.payoutMinimumCents > best.payoutMinimumCents ? b : best),
+    undefined,
   );
+  return {
+    tenantId: strictest?.id ?? "",
+    minimum: strictest?.payoutMinimumCents ?? DEFAULT_COMMERCE_SETTINGS.payoutMinimumCents,
+  };
+}
+
+/** The weekly schedule: every verified creator's whole available balance, per currency, if it clears the minimum of the brand(s) selling in that currency. */
+export async function runScheduledPayouts(commerce: Commerce): Promise<number> {
   let requested = 0;
   for (const account of await payableAccounts(commerce.db, commerce.provider.name)) {
     for (const balance of await ledgerOf(commerce.env, account.profileId).balances()) {
-      if (balance.available < minimum) continue;
+      const { tenantId, minimum } = payoutRulesFor(commerce, balance.currency);
+      if (balance.available <= 0 || balance.available < minimum) continue;
       try {
         await requestPayout(commerce, {
           profileId: account.profileId,
-          tenantId: commerce.tenants.tenants()[0]?.id ?? "",
+          tenantId,
           amount: balance.available,
           currency: balance.currency,
           origin: "schedule",

@@ -247,14 +247,17 @@ describe("plans", () => {
     });
     expect(promo.status).toBe(201);
     const first = await checkout(fan.id, { kind: "subscription", planId: plan.id, promoCode: "half" });
-    expect(((await first.json()) as { amountCents: number }).amountCents).toBe(500);
+    const opened = (await first.json()) as { amountCents: number; url: string };
+    expect(opened.amountCents).toBe(500);
+    // The code is used up when that subscription is paid, not when its checkout opens.
+    expect((await press(`${new URL(opened.url).pathname}/pay`)).status).toBe(303);
     await expectProblem(
       await checkout(second.fan.id, { kind: "subscription", planId: plan.id, promoCode: "HALF" }),
       422,
       "unprocessable_content",
     );
     await expectProblem(
-      await checkout(fan.id, { kind: "subscription", planId: plan.id, promoCode: "NOPE" }),
+      await checkout(second.fan.id, { kind: "subscription", planId: plan.id, promoCode: "NOPE" }),
       422,
       "unprocessable_content",
     );

@@ -119,4 +119,56 @@ describe("weekly scheduled payouts", () => {
     expect(await payoutsOf(below.profileId)).toEqual([]);
     expect(await sandboxPayouts()).toBe(sentBefore + 1);
   });
+
+  it("holds each currency's balance to the minimum of the brand that sells in it", async () => {
+    const tenants = await hostIndex(env);
+    const euroBrand = tenants.tenants().find((t) => t.slug === "pupfanz");
+    expect(euroBrand && commerceRules(tenants, euroBrand.id)).toMatchObject({
+      currency: "EUR",
+      payoutMinimumCents: 1000,
+    });
+    const minimums = tenants.tenants().map((t) => commerceRules(tenants, t.id).payoutMinimumCents);
+    expect(Math.max(...minimums)).toBeGreaterThan(1500);
+
+    // 18.75 EUR paid on pupfanz ten days ago (past its 5-day hold): 15.00 EUR after its 20 % fee.
+    const { creator, fan } = await creatorAndFan();
+    const token = await tokenFor(creator.id, "pupfanz");
+    const linked = await callBrand("POST", "/v1/payouts:linkAccount", token, { country: "DE" }, "pupfanz");
+    expect(linked.status).toBe(200);
+    const link = (await linked.json()) as { onboardingUrl: string };
+    await press(`${new URL(link.onboardingUrl).pathname}/complete`, "pupfanz");
+    const contentId = await publishedPost(
+      creator.id,
+      { title: "Walkies", visibility: "ppv", priceCents: 1875 },
+      "pupfanz",
+    );
+    const opened = (await (await checkout(fan.id, { kind: "ppv", contentId }, "pupfanz")).json()) as {
+      checkoutId: string;
+    };
+    const paymentRef = `pi_eur_${crypto.randomUUID().slice(0, 8)}`;
+    const paid = await signedEvent(
+      "checkout.session.completed",
+      {
+        id: `cs_${paymentRef}`,
+        mode: "payment",
+        payment_status: "paid",
+        payment_intent: paymentRef,
+        metadata: { fun_checkout: opened.checkoutId },
+        amount_total: 1875,
+        currency: "eur",
+      },
+      { created: Math.floor((Date.now() - 10 * DAY) / 1000) },
+    );
+    expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
+    await runDurableObjectAlarm(env.LEDGER.get(env.LEDGER.idFromName(creator.profileId)));
+    expect(await ledgerOf(creator.profileId).balances()).toMatchObject([
+      { currency: "EUR", available: 1500 },
+    ]);
+
+    expect(await runCommerceCron(WEEKLY_PAYOUTS_CRON, env)).toEqual({ payoutsRequested: 1 });
+    expect(await payoutsOf(creator.profileId)).toMatchObject([
+      { amount: 1500, currency: "EUR", status: "processing", origin: "schedule" },
+    ]);
+    expect((await ledgerOf(creator.profileId).balances())[0]).toMatchObject({ available: 0, reserve: 1500 });
+  });
 });

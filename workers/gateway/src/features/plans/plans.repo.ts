@@ -1,5 +1,5 @@
-import { type CoreDb, promoCode, subscription, subscriptionPlan } from "@fun/db";
-import { and, desc, eq, gt, isNull, lt, or, sql } from "drizzle-orm";
+import { type CoreDb, commerceSale, promoCode, subscription, subscriptionPlan } from "@fun/db";
+import { and, desc, eq, sql } from "drizzle-orm";
 
 export type PlanRow = typeof subscriptionPlan.$inferSelect;
 export type PromoRow = typeof promoCode.$inferSelect;
@@ -63,21 +63,34 @@ export function findPromo(db: CoreDb, tenantId: string, creatorProfileId: string
 }
 
 /**
- * Takes one redemption of a code if it is still open (not expired, under its cap): a conditional
- * UPDATE, so concurrent checkouts cannot go over the cap.
+ * Whether a code may still be used for a new checkout: not expired, and fewer paid redemptions than
+ * its cap. Opening a checkout takes nothing (an abandoned checkout must not use up a code); the
+ * redemption is counted when the subscription is paid (`countRedemption`).
  */
-export function redeemPromo(db: CoreDb, promoId: string, now: number) {
+export function promoOpen(promo: PromoRow, now: number): boolean {
+  if (promo.expiresAt !== null && promo.expiresAt <= now) return false;
+  return promo.maxRedemptions === null || promo.redemptions < promo.maxRedemptions;
+}
+
+/**
+ * Counts one paid redemption of a code, for the batch that records a subscription's first paid
+ * invoice. It must come before that batch's `commerce_sale` insert: it counts only while the
+ * subscription has no sale yet, so a duplicate or later invoice counts nothing. Checkouts opened
+ * while the code was open are honoured even when they are paid after the cap was reached; the count
+ * then stays at the cap (which already refuses new checkouts).
+ */
+export function countRedemption(db: CoreDb, promoId: string, subscriptionId: string) {
   return db
     .update(promoCode)
-    .set({ redemptions: sql`${promoCode.redemptions} + 1` })
+    .set({
+      redemptions: sql`CASE WHEN ${promoCode.maxRedemptions} IS NULL OR ${promoCode.redemptions} < ${promoCode.maxRedemptions} THEN ${promoCode.redemptions} + 1 ELSE ${promoCode.redemptions} END`,
+    })
     .where(
       and(
         eq(promoCode.id, promoId),
-        or(isNull(promoCode.expiresAt), gt(promoCode.expiresAt, now)),
-        or(isNull(promoCode.maxRedemptions), lt(promoCode.redemptions, promoCode.maxRedemptions)),
+        sql`NOT EXISTS (SELECT 1 FROM ${commerceSale} WHERE ${commerceSale.subscriptionId} = ${subscriptionId})`,
       ),
-    )
-    .returning({ id: promoCode.id });
+    );
 }
 
 /** Whether the fan ever had a subscription to one of the creator's plans (for new-subscriber promotions). */
