@@ -104,6 +104,13 @@ describe("payouts", () => {
       .bind(payout.id)
       .first<{ status: string }>();
     expect(row?.status).toBe("failed");
+    // One fun.payout.processed, for the failure; the late "paid" emitted nothing.
+    const processed = await env.DB.prepare(
+      "SELECT json_extract(payload, '$.data.status') AS status FROM outbox WHERE type = 'fun.payout.processed' AND json_extract(payload, '$.data.payoutId') = ?",
+    )
+      .bind(payout.id)
+      .all<{ status: string }>();
+    expect(processed.results).toEqual([{ status: "failed" }]);
   });
 
   it("a refund after the money was paid out drives the balance negative and blocks the next payout", async () => {

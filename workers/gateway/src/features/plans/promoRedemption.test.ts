@@ -74,6 +74,16 @@ describe("promotion codes", () => {
       .bind(first.checkoutId)
       .all<{ gross: number }>();
     expect(charged.results.map((r) => r.gross)).toEqual([500, 1000]);
+    // The lifecycle events: started once, then renewed once.
+    const lifecycle = await env.DB.prepare(
+      "SELECT type FROM outbox WHERE type LIKE 'fun.subscription.%' AND json_extract(payload, '$.data.subscriptionId') = (SELECT id FROM subscription WHERE checkout_id = ?) ORDER BY created_at",
+    )
+      .bind(first.checkoutId)
+      .all<{ type: string }>();
+    expect(lifecycle.results.map((r) => r.type)).toEqual([
+      "fun.subscription.started",
+      "fun.subscription.renewed",
+    ]);
 
     // The cap is reached: a new checkout with the code is refused…
     const refused = await checkout((await anotherFan()).id, {
