@@ -109,3 +109,73 @@ export async function checkout(fanAccountId: string, body: Record<string, unknow
 export function press(path: string, brand = "girlfanz") {
   return callWorker(path, { method: "POST", host: `${brand}.localhost`, redirect: "manual" });
 }
+
+type Brand = keyof typeof SEED.tenants;
+
+/** Links the creator's payout account on a brand and completes the sandbox onboarding (KYC verified). */
+export async function verifiedPayoutAccount(
+  creatorAccountId: string,
+  brand: Brand = "girlfanz",
+  country = "US",
+) {
+  const linked = await callBrand(
+    "POST",
+    "/v1/payouts:linkAccount",
+    await tokenFor(creatorAccountId, brand),
+    { country },
+    brand,
+  );
+  expect(linked.status).toBe(200);
+  const link = (await linked.json()) as { onboardingUrl: string; kycStatus: string };
+  await press(`${new URL(link.onboardingUrl).pathname}/complete`, brand);
+  return link;
+}
+
+/**
+ * Pays an open checkout by a signed `checkout.session.completed`, applied by the webhook (the sandbox
+ * itself never sees the payment); answers the provider's payment id.
+ */
+export async function payByWebhook(
+  checkoutId: string,
+  payment: { amount: number; currency: string; daysAgo?: number; paymentRef?: string },
+) {
+  const paymentRef = payment.paymentRef ?? `pi_${crypto.randomUUID().replaceAll("-", "").slice(0, 16)}`;
+  const paid = await signedEvent(
+    "checkout.session.completed",
+    {
+      id: `cs_${paymentRef}`,
+      object: "checkout.session",
+      mode: "payment",
+      payment_status: "paid",
+      payment_intent: paymentRef,
+      metadata: { fun_checkout: checkoutId },
+      amount_total: payment.amount,
+      currency: payment.currency.toLowerCase(),
+    },
+    { created: Math.floor((Date.now() - (payment.daysAgo ?? 0) * 24 * 3600 * 1000) / 1000) },
+  );
+  expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
+  return paymentRef;
+}
+
+/** A pay-per-view post of the creator bought by the fan and paid `daysAgo` days ago (`payByWebhook`). */
+export async function paidPpvSale(
+  creatorAccountId: string,
+  fanAccountId: string,
+  sale: { title: string; priceCents: number; currency: string; daysAgo: number; brand?: Brand },
+) {
+  const brand = sale.brand ?? "girlfanz";
+  const contentId = await publishedPost(
+    creatorAccountId,
+    { title: sale.title, visibility: "ppv", priceCents: sale.priceCents },
+    brand,
+  );
+  const opened = (await (await checkout(fanAccountId, { kind: "ppv", contentId }, brand)).json()) as {
+    checkoutId: string;
+  };
+  return payByWebhook(opened.checkoutId, {
+    amount: sale.priceCents,
+    currency: sale.currency,
+    daysAgo: sale.daysAgo,
+  });
+}

@@ -19,11 +19,13 @@ import {
   checkout,
   creatorAndFan,
   ledgerOf,
+  payByWebhook,
   post,
   press,
   publishedPost,
   signedEvent,
   tokenFor,
+  verifiedPayoutAccount,
 } from "./payments.testing";
 import { type Difference, reconcileDay } from "./reconcile";
 import { SandboxStore } from "./sandbox-provider";
@@ -59,19 +61,8 @@ async function ppvCheckout(creatorAccountId: string, fanAccountId: string, price
 }
 
 /** Pays a checkout by a signed webhook for a payment the sandbox never made (so it has no balance transaction). */
-async function paidOutsideTheSandbox(checkoutId: string, paymentRef: string, amount: number) {
-  const event = await signedEvent("checkout.session.completed", {
-    id: `cs_${paymentRef}`,
-    object: "checkout.session",
-    mode: "payment",
-    payment_status: "paid",
-    payment_intent: paymentRef,
-    metadata: { fun_checkout: checkoutId },
-    amount_total: amount,
-    currency: "usd",
-  });
-  expect(((await (await post(event)).json()) as { outcome: string }).outcome).toBe("applied");
-}
+const paidOutsideTheSandbox = (checkoutId: string, paymentRef: string, amount: number) =>
+  payByWebhook(checkoutId, { amount, currency: "USD", paymentRef });
 
 const storedReport = (day: string) =>
   db
@@ -148,28 +139,11 @@ describe("daily reconciliation", () => {
   it("a payout requested on one day and paid on the next reconciles clean on both days, and a missing transfer is still reported", async () => {
     const { creator, fan } = await creatorAndFan();
     const token = await tokenFor(creator.id);
-    const linked = await callBrand("POST", "/v1/payouts:linkAccount", token, { country: "US" });
-    await press(
-      `${new URL(((await linked.json()) as { onboardingUrl: string }).onboardingUrl).pathname}/complete`,
-    );
+    await verifiedPayoutAccount(creator.id);
     // Three sales paid ten days ago (past the hold), outside the days reconciled here.
     for (const price of [1000, 1000, 1000]) {
       const { checkoutId } = await ppvCheckout(creator.id, fan.id, price);
-      const paymentRef = `pi_old_${crypto.randomUUID().slice(0, 8)}`;
-      const paid = await signedEvent(
-        "checkout.session.completed",
-        {
-          id: `cs_${paymentRef}`,
-          mode: "payment",
-          payment_status: "paid",
-          payment_intent: paymentRef,
-          metadata: { fun_checkout: checkoutId },
-          amount_total: price,
-          currency: "usd",
-        },
-        { created: Math.floor((Date.now() - 10 * DAY) / 1000) },
-      );
-      expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
+      await payByWebhook(checkoutId, { amount: price, currency: "USD", daysAgo: 10 });
     }
     await runDurableObjectAlarm(env.LEDGER.get(env.LEDGER.idFromName(creator.profileId)));
 

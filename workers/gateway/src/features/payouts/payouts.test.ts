@@ -6,52 +6,31 @@ import {
   checkout,
   creatorAndFan,
   ledgerOf,
+  paidPpvSale,
   post,
   press,
-  publishedPost,
   signedEvent,
   tokenFor,
+  verifiedPayoutAccount,
 } from "../payments/payments.testing";
-
-const DAY = 24 * 3600 * 1000;
 
 /** A creator with a verified payout account and `sales` PPV sales of 10.00 paid long enough ago to be available. */
 async function creatorWithAvailableFunds(sales = 2) {
   const { creator, fan } = await creatorAndFan();
   const token = await tokenFor(creator.id);
-  const linked = await callBrand("POST", "/v1/payouts:linkAccount", token, { country: "US" });
-  expect(linked.status).toBe(200);
-  const link = (await linked.json()) as { onboardingUrl: string; kycStatus: string };
+  const link = await verifiedPayoutAccount(creator.id);
   expect(link.kycStatus).toBe("pending");
-  await press(`${new URL(link.onboardingUrl).pathname}/complete`);
   const paymentRefs: string[] = [];
-  for (let i = 0; i < sales; i++) {
-    const contentId = await publishedPost(creator.id, {
-      title: `Set ${i}`,
-      visibility: "ppv",
-      priceCents: 1000,
-    });
-    const opened = (await (await checkout(fan.id, { kind: "ppv", contentId })).json()) as {
-      checkoutId: string;
-    };
-    const paymentRef = `pi_old_${crypto.randomUUID().slice(0, 8)}`;
-    paymentRefs.push(paymentRef);
+  for (let i = 0; i < sales; i++)
     // Paid ten days ago: past girlfanz's 7-day hold.
-    const paid = await signedEvent(
-      "checkout.session.completed",
-      {
-        id: `cs_${paymentRef}`,
-        mode: "payment",
-        payment_status: "paid",
-        payment_intent: paymentRef,
-        metadata: { fun_checkout: opened.checkoutId },
-        amount_total: 1000,
-        currency: "usd",
-      },
-      { created: Math.floor((Date.now() - 10 * DAY) / 1000) },
+    paymentRefs.push(
+      await paidPpvSale(creator.id, fan.id, {
+        title: `Set ${i}`,
+        priceCents: 1000,
+        currency: "USD",
+        daysAgo: 10,
+      }),
     );
-    expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
-  }
   await runDurableObjectAlarm(env.LEDGER.get(env.LEDGER.idFromName(creator.profileId)));
   const [balance] = await ledgerOf(creator.profileId).balances();
   expect(balance?.available).toBe(sales * 800); // no processor fee: the sandbox never saw these payments

@@ -5,59 +5,24 @@ import {
   waitOnExecutionContext,
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { callBrand } from "@fun/testing";
 import { describe, expect, it } from "vitest";
 import worker from "../../index";
 import { runCommerceCron, WEEKLY_PAYOUTS_CRON } from "../payments/commerce.cron";
 import { commerceRules } from "../payments/commerce-context";
-import {
-  checkout,
-  creatorAndFan,
-  ledgerOf,
-  post,
-  press,
-  publishedPost,
-  signedEvent,
-  tokenFor,
-} from "../payments/payments.testing";
+import { creatorAndFan, ledgerOf, paidPpvSale, verifiedPayoutAccount } from "../payments/payments.testing";
 import { hostIndex } from "../tenants/tenant-directory";
-
-const DAY = 24 * 3600 * 1000;
 
 /** A creator with a verified payout account and `sales` PPV sales of 10.00, paid ten days ago (past girlfanz's hold). */
 async function creatorWithAvailableFunds(sales: number) {
   const { creator, fan } = await creatorAndFan();
-  const linked = await callBrand("POST", "/v1/payouts:linkAccount", await tokenFor(creator.id), {
-    country: "US",
-  });
-  expect(linked.status).toBe(200);
-  const link = (await linked.json()) as { onboardingUrl: string };
-  await press(`${new URL(link.onboardingUrl).pathname}/complete`);
-  for (let i = 0; i < sales; i++) {
-    const contentId = await publishedPost(creator.id, {
+  await verifiedPayoutAccount(creator.id);
+  for (let i = 0; i < sales; i++)
+    await paidPpvSale(creator.id, fan.id, {
       title: `Set ${i}`,
-      visibility: "ppv",
       priceCents: 1000,
+      currency: "USD",
+      daysAgo: 10,
     });
-    const opened = (await (await checkout(fan.id, { kind: "ppv", contentId })).json()) as {
-      checkoutId: string;
-    };
-    const paymentRef = `pi_week_${crypto.randomUUID().slice(0, 8)}`;
-    const paid = await signedEvent(
-      "checkout.session.completed",
-      {
-        id: `cs_${paymentRef}`,
-        mode: "payment",
-        payment_status: "paid",
-        payment_intent: paymentRef,
-        metadata: { fun_checkout: opened.checkoutId },
-        amount_total: 1000,
-        currency: "usd",
-      },
-      { created: Math.floor((Date.now() - 10 * DAY) / 1000) },
-    );
-    expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
-  }
   await runDurableObjectAlarm(env.LEDGER.get(env.LEDGER.idFromName(creator.profileId)));
   // girlfanz keeps 20 %; no processor fee, as the sandbox never saw these payments.
   expect((await ledgerOf(creator.profileId).balances())[0]?.available).toBe(sales * 800);
@@ -132,34 +97,14 @@ describe("weekly scheduled payouts", () => {
 
     // 18.75 EUR paid on pupfanz ten days ago (past its 5-day hold): 15.00 EUR after its 20 % fee.
     const { creator, fan } = await creatorAndFan();
-    const token = await tokenFor(creator.id, "pupfanz");
-    const linked = await callBrand("POST", "/v1/payouts:linkAccount", token, { country: "DE" }, "pupfanz");
-    expect(linked.status).toBe(200);
-    const link = (await linked.json()) as { onboardingUrl: string };
-    await press(`${new URL(link.onboardingUrl).pathname}/complete`, "pupfanz");
-    const contentId = await publishedPost(
-      creator.id,
-      { title: "Walkies", visibility: "ppv", priceCents: 1875 },
-      "pupfanz",
-    );
-    const opened = (await (await checkout(fan.id, { kind: "ppv", contentId }, "pupfanz")).json()) as {
-      checkoutId: string;
-    };
-    const paymentRef = `pi_eur_${crypto.randomUUID().slice(0, 8)}`;
-    const paid = await signedEvent(
-      "checkout.session.completed",
-      {
-        id: `cs_${paymentRef}`,
-        mode: "payment",
-        payment_status: "paid",
-        payment_intent: paymentRef,
-        metadata: { fun_checkout: opened.checkoutId },
-        amount_total: 1875,
-        currency: "eur",
-      },
-      { created: Math.floor((Date.now() - 10 * DAY) / 1000) },
-    );
-    expect(((await (await post(paid)).json()) as { outcome: string }).outcome).toBe("applied");
+    await verifiedPayoutAccount(creator.id, "pupfanz", "DE");
+    await paidPpvSale(creator.id, fan.id, {
+      title: "Walkies",
+      priceCents: 1875,
+      currency: "EUR",
+      daysAgo: 10,
+      brand: "pupfanz",
+    });
     await runDurableObjectAlarm(env.LEDGER.get(env.LEDGER.idFromName(creator.profileId)));
     expect(await ledgerOf(creator.profileId).balances()).toMatchObject([
       { currency: "EUR", available: 1500 },
