@@ -180,30 +180,58 @@ export function recordSale(storage: DurableObjectStorage, input: SaleInput, now:
   });
 }
 
-export function recordRefund(storage: DurableObjectStorage, input: RefundInput, now: number): PostingResult {
-  const sql = storage.sql;
-  if (!isKey(input.key)) return refused("invalid", "key is required");
-  const earlier = decided(sql, input.key, "refund");
-  if (earlier) return earlier;
+/**
+ * What a refund and a dispute share before they post: the key (a repeat answers the first
+ * decision), the input, the sale (unknown: refused for now, nothing remembered), and that refunds
+ * and disputes together stay within the sale's gross (remembered as `exceeds_sale`).
+ */
+function reversalOf(
+  sql: SqlStorage,
+  input: { key: string; saleKey: string; amount: number; occurredAt: number },
+  operation: "refund" | "dispute",
+  /** What else the input lacks, in the refusal's words (`a fee`), or null. */
+  missing: string | null,
+  now: number,
+): { result: PostingResult } | { sale: SaleRow; state: SaleState } {
+  if (!isKey(input.key)) return { result: refused("invalid", "key is required") };
+  const earlier = decided(sql, input.key, operation);
+  if (earlier) return { result: earlier };
   if (
     !isKey(input.saleKey) ||
     !isMinorUnits(input.amount, { positive: true }) ||
+    missing !== null ||
     !isInstant(input.occurredAt)
   )
-    return refused("invalid", "saleKey, a positive integer amount and occurredAt are required");
+    return {
+      result: refused(
+        "invalid",
+        missing === null
+          ? "saleKey, a positive integer amount and occurredAt are required"
+          : `saleKey, a positive integer amount, ${missing} and occurredAt are required`,
+      ),
+    };
   const sale = saleOf(sql, input.saleKey);
-  if (!sale) return refused("unknown_sale", `no sale ${input.saleKey} (yet)`);
+  if (!sale) return { result: refused("unknown_sale", `no sale ${input.saleKey} (yet)`) };
   const state = saleState(sql, sale);
-  if (state.refunded + state.disputed + input.amount > sale.gross) {
-    return refuse(
-      sql,
-      input.key,
-      "refund",
-      "exceeds_sale",
-      `${input.amount} more would take refunds and disputes of ${sale.key} past its gross ${sale.gross}`,
-      now,
-    );
-  }
+  if (state.refunded + state.disputed + input.amount > sale.gross)
+    return {
+      result: refuse(
+        sql,
+        input.key,
+        operation,
+        "exceeds_sale",
+        `${input.amount} more would take refunds and disputes of ${sale.key} past its gross ${sale.gross}`,
+        now,
+      ),
+    };
+  return { sale, state };
+}
+
+export function recordRefund(storage: DurableObjectStorage, input: RefundInput, now: number): PostingResult {
+  const sql = storage.sql;
+  const reversal = reversalOf(sql, input, "refund", null, now);
+  if ("result" in reversal) return reversal.result;
+  const { sale, state } = reversal;
   const refunded = state.refunded + input.amount;
   const platformFee = share(sale.platform_fee, refunded, sale.gross) - state.reversedPlatformFee;
   const processorFee = share(sale.processor_fee, refunded, sale.gross) - state.reversedProcessorFee;
@@ -238,29 +266,9 @@ export function recordDispute(
   now: number,
 ): PostingResult {
   const sql = storage.sql;
-  if (!isKey(input.key)) return refused("invalid", "key is required");
-  const earlier = decided(sql, input.key, "dispute");
-  if (earlier) return earlier;
-  if (
-    !isKey(input.saleKey) ||
-    !isMinorUnits(input.amount, { positive: true }) ||
-    !isMinorUnits(input.fee) ||
-    !isInstant(input.occurredAt)
-  )
-    return refused("invalid", "saleKey, a positive integer amount, a fee and occurredAt are required");
-  const sale = saleOf(sql, input.saleKey);
-  if (!sale) return refused("unknown_sale", `no sale ${input.saleKey} (yet)`);
-  const state = saleState(sql, sale);
-  if (state.refunded + state.disputed + input.amount > sale.gross) {
-    return refuse(
-      sql,
-      input.key,
-      "dispute",
-      "exceeds_sale",
-      `${input.amount} more would take refunds and disputes of ${sale.key} past its gross ${sale.gross}`,
-      now,
-    );
-  }
+  const reversal = reversalOf(sql, input, "dispute", isMinorUnits(input.fee) ? null : "a fee", now);
+  if ("result" in reversal) return reversal.result;
+  const { sale, state } = reversal;
   const { currency } = sale;
   return storage.transactionSync(() => {
     const entryId = post(
